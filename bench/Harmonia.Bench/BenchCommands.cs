@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Harmonia.Bench;
+
+/// <summary>The list of benchmark commands.</summary>
+public static class BenchCommands
+{
+    /// <summary>Every benchmark subcommand.</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

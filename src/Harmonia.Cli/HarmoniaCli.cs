@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Harmonia.Cli.Commands;
+using Harmonia.Cli.Infrastructure;
+
+namespace Harmonia.Cli;
+
+/// <summary>Builds the command tree and runs it with Harmonia's error rules (one stderr line, exit 2 usage / 1 failure).</summary>
+public static class HarmoniaCli
+{
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Harmonia: image harmonization. Adjusts a pasted foreground's colour and tone to its background.");
+        root.Subcommands.Add(MethodsCommand.Create());
+        root.Subcommands.Add(HarmonizeCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args) => CommandRunner.Run(Build(), args);
+}

@@ -1,0 +1,3 @@
+using Harmonia.Cli;
+
+return HarmoniaCli.Run(args);

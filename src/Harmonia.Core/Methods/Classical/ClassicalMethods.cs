@@ -1,0 +1,10 @@
+namespace Harmonia.Core.Methods.Classical;
+
+/// <summary>Registers the classical (statistics-based, training-free) methods.</summary>
+public static class ClassicalMethods
+{
+    /// <summary>Adds every classical method to <paramref name="registry"/>.</summary>
+    public static void RegisterAll(HarmonizerRegistry registry)
+    {
+    }
+}

@@ -1,0 +1,19 @@
+using Harmonia.Core.Methods;
+using Harmonia.Core.Methods.Classical;
+
+namespace Harmonia.Models;
+
+/// <summary>The composition root of methods: every classical and learned method, registered by name.</summary>
+public static class MethodCatalog
+{
+    /// <summary>The method <c>harmonize</c> uses when none is named.</summary>
+    public const string DefaultMethod = "reinhard";
+
+    /// <summary>A registry holding every method Harmonia ships.</summary>
+    public static HarmonizerRegistry CreateDefault()
+    {
+        var registry = new HarmonizerRegistry();
+        ClassicalMethods.RegisterAll(registry);
+        return registry;
+    }
+}

@@ -1,0 +1,37 @@
+using Harmonia.Core.Errors;
+using TorchSharp;
+
+namespace Harmonia.Models.Runtime;
+
+/// <summary>
+/// Proves TorchSharp's native library loads before a learned method runs, and turns a load failure into one
+/// user-facing line that says how to fix it.
+/// </summary>
+public static class TorchRuntime
+{
+    static readonly Lazy<string?> LoadError = new(TryLoad);
+
+    /// <summary>Throws <see cref="HarmoniaException"/> with the fix when TorchSharp cannot load.</summary>
+    public static void EnsureAvailable()
+    {
+        if (LoadError.Value is { } error) throw new HarmoniaException(error);
+    }
+
+    static string? TryLoad()
+    {
+        try
+        {
+            using var probe = torch.zeros(1);
+            torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
+            return null;
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or BadImageFormatException)
+        {
+            var inner = e.InnerException?.Message ?? e.Message;
+            var firstLine = inner.Split('\n', 2)[0].Trim();
+            return "TorchSharp's native library could not be loaded (" + firstLine + "). " +
+                   "Fix: build with 'dotnet build -c Release' so the GLIBCXX_3.4.32 weak-version patch is applied to the output's libLibTorchSharp.so, " +
+                   "or install a libstdc++ that provides GLIBCXX_3.4.32.";
+        }
+    }
+}
