@@ -17,7 +17,7 @@ public interface ITrainingTask
     nn.Module Generator { get; }
 
     /// <summary>The generator parameters to optimize now (a method may freeze some for a training stage).</summary>
-    IEnumerable<nn.Parameter> TrainableParameters();
+    IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters();
 
     /// <summary>Runs the generator on a batch in training mode and returns its prediction and loss terms.</summary>
     TrainStepOutput Forward(HarmonizationBatch batch);
