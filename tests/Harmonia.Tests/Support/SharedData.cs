@@ -1,8 +1,11 @@
+using Xunit;
 namespace Harmonia.Tests.Support;
+
+
 
 /// <summary>
 /// Locates <c>../shared/data</c> beside the repository root (the folder holding Harmonia.sln). Tests that need it
-/// call <see cref="RequireDirectory"/> and skip with a clear message when it is absent.
+/// are [SkippableFact]s that call <see cref="RequireDirectory"/>, which skips with a clear message when it is absent.
 /// </summary>
 public static class SharedData
 {
@@ -19,15 +22,15 @@ public static class SharedData
         }
     }
 
-    /// <summary>The path of a shared data sub-folder, or null when it is absent.</summary>
-    public static string? Directory_(string relative) =>
-        Root is { } r && Directory.Exists(Path.Combine(r, relative)) ? Path.Combine(r, relative) : null;
-
-    /// <summary>Returns the sub-folder or a skip reason (for <c>Assert.Skip</c>-style early return).</summary>
-    public static bool RequireDirectory(string relative, out string path)
+    /// <summary>
+    /// The path of a shared data sub-folder (e.g. "ihm4-samples"); skips the calling test (use [SkippableFact])
+    /// with a clear message when it is absent.
+    /// </summary>
+    public static string RequireDirectory(string relative)
     {
-        path = Directory_(relative) ?? "";
-        return path.Length > 0;
+        var path = Root is { } r ? Path.Combine(r, relative) : null;
+        Skip.If(path is null || !Directory.Exists(path), $"../shared/data/{relative} is not present beside the repository; test skipped.");
+        return path!;
     }
 
     static string FindRepoRoot()
