@@ -76,3 +76,25 @@ public class ImageCodecTests
         Assert.Empty(Directory.GetFiles(tmp.Path));
     }
 }
+
+public class ResizeTests
+{
+    [Fact]
+    public void Box_halving_averages_two_by_two_blocks()
+    {
+        var src = new float[] { 0, 4, 8, 12, 2, 6, 10, 14 }; // 4x2
+        var r = Resize.Plane(src, 4, 2, 2, 1, ResizeFilter.Box);
+        Assert.Equal(3f, r[0], 4);
+        Assert.Equal(11f, r[1], 4);
+    }
+
+    [Theory]
+    [InlineData(ResizeFilter.Bilinear)]
+    [InlineData(ResizeFilter.Bicubic)]
+    [InlineData(ResizeFilter.Nearest)]
+    public void Constant_image_stays_constant(ResizeFilter filter)
+    {
+        var src = Enumerable.Repeat(7f, 30 * 20).ToArray();
+        foreach (var v in Resize.Plane(src, 30, 20, 11, 47, filter)) Assert.Equal(7f, v, 3);
+    }
+}
