@@ -33,13 +33,17 @@ public static class FileHarmonizer
 
     /// <summary>
     /// Harmonizes in memory with the checks every caller needs: an empty binary mask returns a copy of the
-    /// composite with a warning; <paramref name="strength"/> blends the result toward the composite.
+    /// composite with a warning; a full mask (no background) is an error; <paramref name="strength"/> blends the
+    /// result toward the composite.
     /// </summary>
     public static (RgbImage Result, string? Warning) Harmonize(IHarmonizer method, RgbImage composite, Mask mask, float strength = 1f)
     {
         if (!(strength >= 0f && strength <= 1f)) throw new UsageException($"Strength must be between 0 and 1, got {strength}.");
-        if (mask.ForegroundCount() == 0)
+        int foreground = mask.ForegroundCount();
+        if (foreground == 0)
             return (composite.Clone(), "the mask has no foreground pixels; the output equals the composite");
+        if (foreground == mask.Alpha.Length)
+            throw new HarmoniaException("The mask covers the whole image: there is no background to harmonize the foreground to.");
         var result = method.Harmonize(composite, mask);
         if (strength < 1f) Blend.TowardComposite(composite, result, strength);
         return (result, null);

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using Harmonia.Core.Imaging;
+using Harmonia.Tests.Support;
+
+namespace Harmonia.Tests.Cli;
+
+/// <summary>End-to-end checks of <c>harmonia harmonize</c>, including every bad-input rule of the CLI.</summary>
+public sealed class HarmonizeCommandTests : IDisposable
+{
+    readonly TempFolder tmp = new();
+    readonly string composite, mask;
+
+    public HarmonizeCommandTests()
+    {
+        var real = TestImages.Gradient(48, 40);
+        var m = TestImages.Ellipse(48, 40);
+        composite = tmp.File("c.png");
+        mask = tmp.File("c_mask.png");
+        ImageCodec.Write(TestImages.ShiftForeground(real, m, 40, -20, 10), composite);
+        ImageCodec.WriteMask(m, mask);
+    }
+
+    public void Dispose() => tmp.Dispose();
+
+    static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>A failure must be one line on stderr with no stack trace.</summary>
+    static void AssertOneLineError(CliResult r, int exitCode, string fragment)
+    {
+        Assert.Equal(exitCode, r.ExitCode);
+        var lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(fragment, lines[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", r.StdErr);
+    }
+
+    [Fact]
+    public void Harmonizes_and_keeps_background_bit_identical_and_inputs_untouched()
+    {
+        var before = (Hash(composite), Hash(mask));
+        var output = tmp.File("out.png");
+        var r = CliProcess.Run("harmonize", composite, mask, "-o", output, "--method", "reinhard");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal(before, (Hash(composite), Hash(mask)));
+        var c = ImageCodec.Read(composite);
+        var o = ImageCodec.Read(output);
+        var m = ImageCodec.ReadMask(mask);
+        int changed = 0;
+        for (int i = 0; i < m.Alpha.Length; i++)
+        {
+            for (int k = 0; k < 3; k++)
+            {
+                if (m.Alpha[i] == 0f) Assert.Equal(c.Pixels[3 * i + k], o.Pixels[3 * i + k]);
+                else if (c.Pixels[3 * i + k] != o.Pixels[3 * i + k]) changed++;
+            }
+        }
+        Assert.True(changed > 100, $"only {changed} foreground values changed");
+    }
+
+    [Fact]
+    public void Missing_composite_fails_with_one_line_and_no_output()
+    {
+        var output = tmp.File("out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", tmp.File("nope.jpg"), mask, "-o", output), 1, "not found");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Corrupt_or_non_image_input_fails_cleanly()
+    {
+        var bad = tmp.File("bad.jpg");
+        File.WriteAllText(bad, "this is text, not a JPEG");
+        var output = tmp.File("out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", bad, mask, "-o", output), 1, "not a supported image");
+        var truncated = tmp.File("trunc.png");
+        var bytes = File.ReadAllBytes(composite);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 3)]);
+        AssertOneLineError(CliProcess.Run("harmonize", truncated, mask, "-o", output), 1, "cannot read");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Size_mismatch_fails_cleanly()
+    {
+        var small = tmp.File("small_mask.png");
+        ImageCodec.WriteMask(TestImages.Ellipse(20, 20), small);
+        var output = tmp.File("out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", composite, small, "-o", output), 1, "20x20");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Empty_mask_warns_and_outputs_the_composite()
+    {
+        var empty = tmp.File("empty_mask.png");
+        ImageCodec.WriteMask(Mask.Filled(48, 40, 0f), empty);
+        var output = tmp.File("out.png");
+        var r = CliProcess.Run("harmonize", composite, empty, "-o", output, "--method", "reinhard");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning", r.StdErr);
+        Assert.True(ImageCodec.Read(composite).ContentEquals(ImageCodec.Read(output)));
+    }
+
+    [Fact]
+    public void Full_mask_fails_cleanly()
+    {
+        var full = tmp.File("full_mask.png");
+        ImageCodec.WriteMask(Mask.Filled(48, 40, 1f), full);
+        var output = tmp.File("out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", composite, full, "-o", output, "--method", "reinhard"), 1, "no background");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Unwritable_output_fails_without_partial_files()
+    {
+        var output = Path.Combine(tmp.Path, "no-such-folder", "out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", output, "--method", "reinhard"), 1, "cannot write");
+        Assert.Equal(2, Directory.GetFiles(tmp.Path).Length);
+    }
+
+    [Fact]
+    public void Output_over_an_input_is_refused_and_the_input_kept()
+    {
+        var before = Hash(composite);
+        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", composite, "--method", "reinhard"), 2, "overwrite");
+        Assert.Equal(before, Hash(composite));
+    }
+
+    [Theory]
+    [InlineData("--method", "no-such-method", "unknown method")]
+    [InlineData("--bogus-option", "1", "bogus")]
+    [InlineData("--strength", "1.5", "strength")]
+    [InlineData("--mask-threshold", "0", "threshold")]
+    [InlineData("--set", "nokey", "key=value")]
+    public void Usage_errors_exit_2(string option, string value, string fragment)
+    {
+        var output = tmp.File("out.png");
+        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", output, option, value), 2, fragment);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Unsupported_output_format_is_a_usage_error()
+    {
+        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", tmp.File("out.tiff")), 2, "format");
+    }
+
+    [Fact]
+    public void Folder_mode_harmonizes_every_pair_and_resumes()
+    {
+        var input = Path.Combine(tmp.Path, "in");
+        var outDir = Path.Combine(tmp.Path, "out");
+        Directory.CreateDirectory(input);
+        File.Copy(composite, Path.Combine(input, "a.png"));
+        File.Copy(mask, Path.Combine(input, "a_mask.png"));
+        File.Copy(composite, Path.Combine(input, "b_composite.png"));
+        File.Copy(mask, Path.Combine(input, "b_mask.png"));
+        var r = CliProcess.Run("harmonize", input, "-o", outDir, "--method", "reinhard");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.True(File.Exists(Path.Combine(outDir, "a.png")));
+        Assert.True(File.Exists(Path.Combine(outDir, "b.png")));
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(outDir, "a.png"));
+        var again = CliProcess.Run("harmonize", input, "-o", outDir, "--method", "reinhard", "--skip-existing");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(outDir, "a.png")));
+    }
+}
