@@ -1,4 +1,6 @@
-# Independent reference: the iHarmony4 evaluation script's steps (PIL + skimage) and the harmonia protocol in numpy.
+# Independent check of harmonia eval reports: recomputes each sample of a --json report with PIL and skimage.
+# Usage: python3 reference_check.py DATASET_ROOT REPORT.json harmonia|ihm4   (needs Pillow, numpy, scikit-image;
+# checks the composite baseline; the ihm4 branch follows the iHarmony4 evaluation script step by step).
 import json, sys, os, numpy as np
 from PIL import Image
 from skimage.metrics import peak_signal_noise_ratio as psnr, mean_squared_error as mse, structural_similarity as ssim
