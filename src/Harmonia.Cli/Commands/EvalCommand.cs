@@ -53,6 +53,8 @@ public static class EvalCommand
             {
                 if ((parsed.GetValue(methodOptions.Set) ?? []).Length > 0)
                     throw new UsageException("--set has no effect with --method composite.");
+                if (parsed.GetValue(saveOutputs) is not null)
+                    throw new UsageException("--save-outputs needs a method: --method composite produces no outputs.");
             }
             else
             {

@@ -171,6 +171,29 @@ public sealed class EvalCommandTests
         Assert.Equal("", stdout);
     }
 
+    [SkippableFact]
+    public void Runs_on_the_shared_ihm4_samples_under_both_protocols()
+    {
+        var root = Path.Combine(SharedData.RequireDirectory("ihm4-samples"), "HFlickr");
+        foreach (var protocol in new[] { "harmonia", "ihm4" })
+        {
+            var (code, stdout, stderr) = Run("eval", root, "--method", "composite", "--protocol", protocol, "--limit", "2");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("HFlickr", stdout);
+            Assert.Contains($"composite (no harmonization), protocol {protocol}", stdout);
+        }
+    }
+
+    [Fact]
+    public void Save_outputs_without_a_method_is_exit_2()
+    {
+        using var data = new TinyDataset();
+        using var temp = new TempFolder();
+        var (code, _, stderr) = Run("eval", data.Root, "--method", "composite", "--save-outputs", temp.Path);
+        Assert.Equal(2, code);
+        Assert.Single(Lines(stderr));
+    }
+
     [Fact]
     public void Unknown_method_is_exit_2()
     {
