@@ -73,6 +73,7 @@ public static class DatasetEvaluator
         return new EvaluationReport(
             options.Protocol.Name,
             method is null ? null : methodName,
+            options.MaskThreshold,
             results,
             Summarize(results, r => r.Composite),
             method is null ? null : Summarize(results, r => r.Method!));

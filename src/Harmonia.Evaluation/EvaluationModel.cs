@@ -78,8 +78,17 @@ public sealed record SystemSummary(IReadOnlyList<GroupSummary> Subsets, GroupSum
 /// <param name="Samples">Per-sample scores in dataset order.</param>
 /// <param name="Composite">Aggregates of the composite baseline.</param>
 /// <param name="MethodSummary">Aggregates of the method, or null.</param>
+/// <param name="MaskThreshold">Binary mask threshold of the run.</param>
 public sealed record EvaluationReport(
-    string Protocol, string? Method, IReadOnlyList<SampleEvaluation> Samples, SystemSummary Composite, SystemSummary? MethodSummary);
+    string Protocol, string? Method, float MaskThreshold,
+    IReadOnlyList<SampleEvaluation> Samples, SystemSummary Composite, SystemSummary? MethodSummary)
+{
+    /// <summary>The dataset root, when the caller records it.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>The split (test, train, all), when the caller records it.</summary>
+    public string? Split { get; init; }
+}
 
 /// <summary>Progress of a run: samples done out of the total, and the last one finished.</summary>
 public sealed record EvaluationProgress(int Completed, int Total, string LastSample);

@@ -69,7 +69,11 @@ public static class EvalCommand
 
             var options = new EvaluationOptions(metric, threshold, parsed.GetValue(saveOutputs));
             var console = CreateConsole();
-            var report = RunWithProgress(console, samples, method, method is null ? null : methodName, options);
+            var report = RunWithProgress(console, samples, method, method is null ? null : methodName, options) with
+            {
+                Dataset = Path.GetFullPath(root),
+                Split = splitName,
+            };
 
             console.MarkupLine($"[bold]{Markup.Escape(root)}[/]: {samples.Count} samples, split {splitName}, protocol [bold]{metric.Name}[/] ({Markup.Escape(metric.Description)}); means of per-image metrics.");
             console.Write(SubsetTable($"composite (no harmonization), protocol {metric.Name}", report.Composite));

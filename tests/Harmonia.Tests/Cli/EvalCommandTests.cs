@@ -65,6 +65,8 @@ public sealed class EvalCommandTests
         var root = doc.RootElement;
         Assert.Equal(protocolName, root.GetProperty("protocol").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("method").ValueKind);
+        Assert.Equal("test", root.GetProperty("split").GetString());
+        Assert.Equal(0.5, root.GetProperty("maskThreshold").GetDouble());
         var jsonSamples = root.GetProperty("samples").EnumerateArray().ToList();
         Assert.Equal(6, jsonSamples.Count);
         for (int i = 0; i < 6; i++)
