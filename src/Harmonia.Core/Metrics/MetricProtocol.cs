@@ -1,0 +1,91 @@
+using Harmonia.Core.Errors;
+using Harmonia.Core.Imaging;
+
+namespace Harmonia.Core.Metrics;
+
+/// <summary>
+/// The real image and binary foreground a protocol scores predictions against, already brought to the protocol's
+/// evaluation resolution. Prepare once per sample, score several predictions (the composite, the method's output).
+/// </summary>
+/// <param name="Real">The real (ground-truth) image at evaluation resolution.</param>
+/// <param name="Foreground">W·H bytes at evaluation resolution, 1 = foreground.</param>
+/// <param name="ForegroundCount">Number of ones in <paramref name="Foreground"/>.</param>
+/// <param name="OriginalWidth">Width of the original real image; predictions must have this size.</param>
+/// <param name="OriginalHeight">Height of the original real image.</param>
+public sealed record ScoringReference(RgbImage Real, byte[] Foreground, int ForegroundCount, int OriginalWidth, int OriginalHeight);
+
+/// <summary>
+/// A named way of computing the field's metrics (MSE, PSNR, fMSE, fPSNR, SSIM, fSSIM): the resolution it scores at,
+/// how the mask is binarized, the PSNR peak and the fMSE normalization. Codebases differ on each of these, so the
+/// protocol is always reported next to the numbers. Subclasses define the differences; the scoring is shared.
+/// See <c>docs/metrics.md</c> for the formulas. Instances are immutable and thread-safe.
+/// </summary>
+public abstract class MetricProtocol
+{
+    /// <summary>The name used on the command line and in reports, lower case.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line describing the protocol.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>
+    /// Brings the real image and the mask to evaluation resolution and binarizes the mask.
+    /// Throws <see cref="HarmoniaException"/> when the mask and the real image differ in size.
+    /// </summary>
+    /// <param name="real">The real image, W x H RGB.</param>
+    /// <param name="mask">The sample's mask, W x H (soft alpha; binarized per the protocol).</param>
+    public ScoringReference Prepare(RgbImage real, Mask mask)
+    {
+        if (mask.Width != real.Width || mask.Height != real.Height)
+            throw new HarmoniaException($"Mask is {mask.Width}x{mask.Height} but the real image is {real.Width}x{real.Height}.");
+        var (evalReal, foreground) = PrepareReference(real, mask);
+        int count = 0;
+        foreach (var b in foreground) count += b;
+        return new ScoringReference(evalReal, foreground, count, real.Width, real.Height);
+    }
+
+    /// <summary>
+    /// Scores <paramref name="prediction"/> (same size as the original real image) against a prepared reference.
+    /// </summary>
+    public ImageScores Score(ScoringReference reference, RgbImage prediction)
+    {
+        if (prediction.Width != reference.OriginalWidth || prediction.Height != reference.OriginalHeight)
+            throw new HarmoniaException(
+                $"Prediction is {prediction.Width}x{prediction.Height} but the real image is {reference.OriginalWidth}x{reference.OriginalHeight}.");
+        var p = ToEvaluationResolution(prediction, reference.Real.Width, reference.Real.Height);
+        var real = reference.Real;
+        int pixels = real.PixelCount;
+        var (sse, fgSse) = PixelErrors.SquaredErrors(p, real, reference.Foreground);
+        double mse = sse / (3.0 * pixels);
+        double fmse = reference.ForegroundCount == 0 ? double.NaN : ForegroundMse(fgSse, reference.ForegroundCount, pixels);
+        double peak = PsnrPeak(p, real);
+        var map = Ssim.Map(p, real, SsimDataRange);
+        return new ImageScores(
+            mse, Psnr(mse, peak), fmse, Psnr(fmse, peak),
+            Ssim.Mean(map, real.Width, real.Height), Ssim.ForegroundMean(map, reference.Foreground));
+    }
+
+    /// <summary>Prepares and scores in one call (for a single prediction).</summary>
+    public ImageScores Score(RgbImage prediction, RgbImage real, Mask mask) => Score(Prepare(real, mask), prediction);
+
+    /// <summary>
+    /// 10·log10(peak² / mse): +∞ when <paramref name="mse"/> is 0 (identical images), NaN when it is NaN.
+    /// </summary>
+    public static double Psnr(double mse, double peak) =>
+        double.IsNaN(mse) ? double.NaN : mse == 0 ? double.PositiveInfinity : 10 * Math.Log10(peak * peak / mse);
+
+    /// <summary>The real image at evaluation resolution and the binary foreground (W·H bytes of 0/1) there.</summary>
+    protected abstract (RgbImage Real, byte[] Foreground) PrepareReference(RgbImage real, Mask mask);
+
+    /// <summary>The prediction at evaluation resolution (<paramref name="width"/> x <paramref name="height"/>); may return the input itself.</summary>
+    protected abstract RgbImage ToEvaluationResolution(RgbImage prediction, int width, int height);
+
+    /// <summary>The PSNR peak for this prediction (both images at evaluation resolution).</summary>
+    protected abstract double PsnrPeak(RgbImage prediction, RgbImage real);
+
+    /// <summary>fMSE from the foreground sum of squared errors (over pixels and channels), the foreground pixel count and the image's pixel count.</summary>
+    protected abstract double ForegroundMse(long foregroundSse, int foregroundCount, int pixelCount);
+
+    /// <summary>SSIM's L (data range). 255: both protocols score 8-bit images.</summary>
+    protected virtual double SsimDataRange => 255;
+}

@@ -1,0 +1,103 @@
+using Harmonia.Core.Datasets;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Imaging;
+using Harmonia.Core.Metrics;
+using Harmonia.Core.Methods;
+using Harmonia.Evaluation;
+
+namespace Harmonia.Tests.Evaluation;
+
+/// <summary>The evaluator against metrics computed directly, with a tiny local method.</summary>
+public sealed class DatasetEvaluatorTests
+{
+    /// <summary>A test method: moves foreground pixels halfway to mid-grey (so it changes the scores in a known way).</summary>
+    sealed class HalfGrey : IHarmonizer
+    {
+        public RgbImage Harmonize(RgbImage composite, Mask mask)
+        {
+            var r = composite.Clone();
+            for (int i = 0; i < r.PixelCount; i++)
+                if (mask.IsForeground(i))
+                    for (int c = 0; c < 3; c++) r.Pixels[3 * i + c] = (byte)((r.Pixels[3 * i + c] + 128) / 2);
+            return r;
+        }
+    }
+
+    [Fact]
+    public void Scores_and_aggregates_equal_direct_computations()
+    {
+        using var data = new TinyDataset();
+        using var outputs = new Support.TempFolder();
+        var samples = IHarmony4Layout.Read(data.Root, "test");
+        var method = new HalfGrey();
+        var report = DatasetEvaluator.Run(samples, method, "half-grey", new EvaluationOptions(MetricProtocols.Harmonia, SaveOutputsTo: outputs.Path));
+
+        Assert.Equal(6, report.Samples.Count);
+        Assert.Equal("half-grey", report.Method);
+        var expectedComposite = new List<ImageScores>();
+        var expectedMethod = new List<ImageScores>();
+        foreach (var (sample, result) in samples.Zip(report.Samples))
+        {
+            var composite = ImageCodec.Read(sample.CompositePath);
+            var mask = ImageCodec.ReadMask(sample.MaskPath);
+            var real = ImageCodec.Read(sample.RealPath!);
+            var c = MetricProtocols.Harmonia.Score(composite, real, mask);
+            var output = method.Harmonize(composite, mask);
+            var m = MetricProtocols.Harmonia.Score(output, real, mask);
+            Assert.Equal(c, result.Composite);
+            Assert.Equal(m, result.Method);
+            Assert.Equal(mask.ForegroundRatio(), result.ForegroundRatio);
+            Assert.True(ImageCodec.Read(Path.Combine(outputs.Path, sample.Subset, sample.Name + ".png")).ContentEquals(output));
+            expectedComposite.Add(c);
+            expectedMethod.Add(m);
+        }
+
+        // Per subset: mean of the per-sample values (samples 0-2 are SubA, 3-5 SubB).
+        Assert.Equal(["SubA", "SubB"], report.Composite.Subsets.Select(s => s.Group));
+        Assert.Equal(expectedComposite.Take(3).Average(s => s.Mse), report.Composite.Subsets[0].Mse, 9);
+        Assert.Equal(expectedComposite.Skip(3).Average(s => s.Fpsnr), report.Composite.Subsets[1].Fpsnr, 9);
+        Assert.Equal(expectedMethod.Average(s => s.Fssim), report.MethodSummary!.Overall.Fssim, 9);
+        Assert.Equal(expectedMethod.Average(s => s.Psnr), report.MethodSummary.Overall.Psnr, 9);
+
+        // Buckets: masks 1, 2, 3 have foreground 20/1024, 100/1024, 320/1024 → one bucket each, two samples per bucket.
+        Assert.Equal(["0-5%", "5-15%", "15-100%"], report.Composite.Buckets.Select(b => b.Group));
+        Assert.All(report.Composite.Buckets, b => Assert.Equal(2, b.Count));
+        Assert.Equal((expectedComposite[1].Fmse + expectedComposite[4].Fmse) / 2, report.Composite.Buckets[1].Fmse, 9);
+    }
+
+    [Fact]
+    public void Infinite_psnr_is_left_out_of_the_mean_and_counted()
+    {
+        var a = new ImageScores(0, double.PositiveInfinity, 0, double.PositiveInfinity, 1, 1);
+        var b = new ImageScores(4, 40, 8, 30, 0.9, 0.8);
+        var g = GroupSummary.Of("x", [a, b]);
+        Assert.Equal(2, g.Count);
+        Assert.Equal(2, g.Mse);
+        Assert.Equal(40, g.Psnr);
+        Assert.Equal(30, g.Fpsnr);
+        Assert.Equal(1, g.NonFinite["PSNR"]);
+        Assert.False(g.NonFinite.ContainsKey("MSE"));
+        var empty = GroupSummary.Of("none", []);
+        Assert.True(double.IsNaN(empty.Mse));
+    }
+
+    [Fact]
+    public void Bucket_bounds()
+    {
+        Assert.Equal("0-5%", ForegroundBuckets.Of(0));
+        Assert.Equal("0-5%", ForegroundBuckets.Of(0.0499));
+        Assert.Equal("5-15%", ForegroundBuckets.Of(0.05));
+        Assert.Equal("15-100%", ForegroundBuckets.Of(0.15));
+        Assert.Equal("15-100%", ForegroundBuckets.Of(1));
+    }
+
+    [Fact]
+    public void Missing_real_images_are_an_error()
+    {
+        using var data = new TinyDataset();
+        File.Delete(Path.Combine(data.Root, "SubB", "real_images", "y1.png"));
+        var samples = IHarmony4Layout.Read(data.Root, "test");
+        var e = Assert.Throws<HarmoniaException>(() => DatasetEvaluator.Run(samples, null, null, new EvaluationOptions(MetricProtocols.Harmonia)));
+        Assert.StartsWith("eval needs real_images: 3 of 6", e.Message);
+    }
+}
