@@ -65,25 +65,35 @@ public class ClassicalMethodTests(ITestOutputHelper output)
         Assert.True(after * minFactor < before, $"{method}: fMSE {before:F1} -> {after:F1}, expected a drop by {minFactor}x");
     }
 
+    /// <summary>
+    /// On real photos with object masks (buildings, cars, sky...) the object's true colours differ from the
+    /// background's, so matching statistics does not recover the truth (measured: reinhard mean fMSE 863 -> 4136 on
+    /// these 6 photos shifted by (40, -30, 20)). What the methods do promise is that the result hardly depends on a
+    /// colour cast of the foreground: harmonizing the shifted composite and harmonizing the real photo agree far
+    /// better than the composite and the real photo do (affine RGB methods nearly exactly; Reinhard's log space less).
+    /// </summary>
     [SkippableFact]
-    public void Shifted_real_photos_move_toward_the_truth()
+    public void Shifted_real_photos_harmonize_almost_as_the_unshifted_ones()
     {
         var root = SharedData.RequireDirectory("lalonde-efros");
         var names = File.ReadLines(Path.Combine(root, "index.csv")).Skip(1).Select(l => l.Split(','))
             .Where(f => f[1] == "photo").Take(6).ToArray();
         foreach (var method in Classical)
         {
-            double before = 0, after = 0;
+            double shift = 0, disagreement = 0;
             foreach (var f in names)
             {
                 var real = ImageCodec.Read(Path.Combine(root, "photos", f[0]));
                 var mask = ImageCodec.ReadMask(Path.Combine(root, "photo-masks", f[2]));
                 var composite = TestImages.ShiftForeground(real, mask, 40, -30, 20);
-                before += ForegroundMse(composite, real, mask);
-                after += ForegroundMse(Create(method).Harmonize(composite, mask), real, mask);
+                shift += ForegroundMse(composite, real, mask);
+                disagreement += ForegroundMse(Create(method).Harmonize(composite, mask), Create(method).Harmonize(real, mask), mask);
             }
-            output.WriteLine($"{method}: mean fMSE {before / names.Length:F1} -> {after / names.Length:F1}");
-            Assert.True(after * 2 < before, $"{method}: mean fMSE {before / names.Length:F1} -> {after / names.Length:F1}, expected at least a 2x drop");
+            output.WriteLine($"{method}: fMSE(composite, real) {shift / names.Length:F1}, fMSE(h(composite), h(real)) {disagreement / names.Length:F1}");
+            // Measured ratios: reinhard 2.6 (log space is not shift-invariant and clipping at 255 differs),
+            // histogram 6.7, statistics 22, mkl 36.
+            double factor = method switch { "reinhard" => 2, "histogram" => 4, _ => 10 };
+            Assert.True(disagreement * factor < shift, $"{method}: results on shifted and real photos differ by fMSE {disagreement / names.Length:F1} (shift itself {shift / names.Length:F1})");
         }
     }
 
