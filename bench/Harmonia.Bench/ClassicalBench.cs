@@ -9,10 +9,11 @@ namespace Harmonia.Bench;
 
 /// <summary>
 /// <c>classical</c>: megapixels per second of every classical method at 1, 4 and 16 MP (synthetic textured image,
-/// soft elliptical mask over ~25% of it). Fitting (statistics) and rendering are timed separately; one warm-up run
-/// is excluded, the median of several runs is reported, and the destination buffer is reused. The process CPU time
+/// soft elliptical mask over ~25% of it). Fitting (statistics) and rendering are timed separately; three warm-up runs
+/// are excluded, the median of several runs is reported, and the destination buffer is reused. The process CPU time
 /// per run is reported too: on a busy shared machine wall time is inflated by other processes, and CPU time / 2
-/// estimates the wall time on two idle cores (optimistic only by the parallel overhead that CPU time hides).
+/// estimates the wall time on two idle cores (optimistic only by the parallel overhead that CPU time hides; the
+/// kernel counts CPU time in 10 ms ticks, so short runs are coarse).
 /// </summary>
 public static class ClassicalBench
 {
@@ -33,7 +34,7 @@ public static class ClassicalBench
     static void Run(double[] megapixels, int runs)
     {
         var registry = MethodCatalog.CreateDefault();
-        var table = new Table().Title($"Classical methods, {Environment.ProcessorCount} cores, median of {runs} runs (warm-up excluded)");
+        var table = new Table().Title($"Classical methods, {Environment.ProcessorCount} cores, median of {runs} runs (3 warm-up runs excluded)");
         AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
         foreach (var c in new[] { "method", "size", "fg", "fit ms", "render ms", "total ms", "MP/s total", "MP/s render", "CPU ms", "MP/s from CPU/2" })
             table.AddColumn(new TableColumn(c).RightAligned());
@@ -45,7 +46,8 @@ public static class ClassicalBench
             foreach (var descriptor in registry.All)
             {
                 if (registry.Create(descriptor.Name) is not IFittedHarmonizer method) continue;
-                method.Fit(image, mask).Render(image, mask, destination); // warm-up: JIT, page faults
+                // Warm-up: JIT tiers (tiered PGO recompiles hot loops after the first calls), page faults.
+                for (int r = 0; r < 3; r++) method.Fit(image, mask).Render(image, mask, destination);
                 var fit = new List<double>();
                 var render = new List<double>();
                 var total = new List<double>();
