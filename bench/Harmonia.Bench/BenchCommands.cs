@@ -8,6 +8,7 @@ public static class BenchCommands
     /// <summary>Every benchmark subcommand.</summary>
     public static IEnumerable<Command> All()
     {
+        yield return ClassicalBench.Command();
         yield break;
     }
 }

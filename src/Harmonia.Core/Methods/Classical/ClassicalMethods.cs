@@ -6,5 +6,9 @@ public static class ClassicalMethods
     /// <summary>Adds every classical method to <paramref name="registry"/>.</summary>
     public static void RegisterAll(HarmonizerRegistry registry)
     {
+        registry.Register(ReinhardTransfer.Descriptor);
+        registry.Register(StatisticsNormalization.Descriptor);
+        registry.Register(MongeKantorovichTransfer.Descriptor);
+        registry.Register(HistogramMatching.Descriptor);
     }
 }

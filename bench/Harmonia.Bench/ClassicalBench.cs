@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Harmonia.Core.Imaging;
+using Harmonia.Core.Methods.Classical;
+using Harmonia.Models;
+using Spectre.Console;
+
+namespace Harmonia.Bench;
+
+/// <summary>
+/// <c>classical</c>: megapixels per second of every classical method at 1, 4 and 16 MP (synthetic textured image,
+/// soft elliptical mask over ~25% of it). Fitting (statistics) and rendering are timed separately; three warm-up runs
+/// are excluded, the median of several runs is reported, and the destination buffer is reused. The process CPU time
+/// per run is reported too: on a busy shared machine wall time is inflated by other processes, and CPU time / 2
+/// estimates the wall time on two idle cores (optimistic only by the parallel overhead that CPU time hides; the
+/// kernel counts CPU time in 10 ms ticks, so short runs are coarse).
+/// </summary>
+public static class ClassicalBench
+{
+    /// <summary>The subcommand.</summary>
+    public static Command Command()
+    {
+        var runs = new Option<int>("--runs") { Description = "timed runs per size (median reported)", DefaultValueFactory = _ => 5 };
+        var sizes = new Option<double[]>("--megapixels") { Description = "image sizes in megapixels", DefaultValueFactory = _ => [1, 4, 16], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("classical", "Speed of the classical methods (fit + render) at several image sizes.") { runs, sizes };
+        command.SetAction(parsed =>
+        {
+            Run(parsed.GetValue(sizes)!, Math.Max(1, parsed.GetValue(runs)));
+            return 0;
+        });
+        return command;
+    }
+
+    static void Run(double[] megapixels, int runs)
+    {
+        var registry = MethodCatalog.CreateDefault();
+        var table = new Table().Title($"Classical methods, {Environment.ProcessorCount} cores, median of {runs} runs (3 warm-up runs excluded)");
+        AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
+        foreach (var c in new[] { "method", "size", "fg", "fit ms", "render ms", "total ms", "MP/s total", "MP/s render", "CPU ms", "MP/s from CPU/2" })
+            table.AddColumn(new TableColumn(c).RightAligned());
+        foreach (var mp in megapixels)
+        {
+            var (image, mask) = Scene(mp);
+            var destination = new RgbImage(image.Width, image.Height);
+            double realMp = image.PixelCount / 1e6;
+            foreach (var descriptor in registry.All)
+            {
+                if (registry.Create(descriptor.Name) is not IFittedHarmonizer method) continue;
+                // Warm-up: JIT tiers (tiered PGO recompiles hot loops after the first calls), page faults.
+                for (int r = 0; r < 3; r++) method.Fit(image, mask).Render(image, mask, destination);
+                var fit = new List<double>();
+                var render = new List<double>();
+                var total = new List<double>();
+                var cpu = new List<double>();
+                var process = Process.GetCurrentProcess();
+                for (int r = 0; r < runs; r++)
+                {
+                    var cpu0 = process.TotalProcessorTime;
+                    var sw = Stopwatch.StartNew();
+                    var map = method.Fit(image, mask);
+                    double f = sw.Elapsed.TotalMilliseconds;
+                    map.Render(image, mask, destination);
+                    double t = sw.Elapsed.TotalMilliseconds;
+                    fit.Add(f);
+                    render.Add(t - f);
+                    total.Add(t);
+                    process.Refresh();
+                    cpu.Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
+                }
+                double mf = Median(fit), mr = Median(render), mt = Median(total), mc = Median(cpu);
+                table.AddRow(descriptor.Name, $"{image.Width}x{image.Height}", $"{mask.ForegroundRatio():P0}",
+                    $"{mf:F1}", $"{mr:F1}", $"{mt:F1}", $"{realMp / (mt / 1000):F0}", $"{realMp / (mr / 1000):F0}",
+                    $"{mc:F0}", $"{realMp / (mc / 2000):F0}");
+            }
+        }
+        AnsiConsole.Write(table);
+    }
+
+    static double Median(List<double> values)
+    {
+        var s = values.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
+    }
+
+    /// <summary>A 4:3 textured image of about <paramref name="megapixels"/> MP and a soft ellipse over ~25% of it.</summary>
+    static (RgbImage Image, Mask Mask) Scene(double megapixels)
+    {
+        int w = (int)Math.Round(Math.Sqrt(megapixels * 1e6 * 4 / 3)), h = (int)Math.Round(w * 0.75);
+        var image = new RgbImage(w, h);
+        var alpha = new float[w * h];
+        double cx = w / 2.0, cy = h / 2.0, rx = 0.28 * w, ry = 0.28 * h, feather = Math.Max(2, w / 200.0);
+        Parallel.For(0, h, y =>
+        {
+            var rng = new Random(y);
+            var row = image.Row(y);
+            for (int x = 0; x < w; x++)
+            {
+                row[3 * x] = (byte)(40 + 180 * x / w + rng.Next(16));
+                row[3 * x + 1] = (byte)(40 + 180 * y / h + rng.Next(16));
+                row[3 * x + 2] = (byte)(90 + 60 * Math.Sin(x * 0.01 + y * 0.013) + rng.Next(16));
+                double d = Math.Sqrt(Math.Pow((x + 0.5 - cx) / rx, 2) + Math.Pow((y + 0.5 - cy) / ry, 2));
+                alpha[y * w + x] = (float)Math.Clamp((1 - d) * rx / feather + 0.5, 0, 1);
+            }
+        });
+        return (image, new Mask(w, h, alpha));
+    }
+}
