@@ -62,7 +62,7 @@ public static class StatisticsPlots
                 line.MarkerSize = 0;
                 line.LineWidth = 2;
             }
-            plot.ShowLegend();
+            plot.ShowLegend(Edge.Right);
         }
         plot.Title(title);
         plot.XLabel(xLabel);

@@ -185,3 +185,49 @@ public sealed class SynthesisTests
         Assert.False(CompositeQuality.Accept(e)); // far below the visibility threshold
     }
 }
+
+/// <summary>The CLI commands and the statistics on a tiny built dataset.</summary>
+public sealed class DatasetCommandTests
+{
+    [Fact]
+    public void SynthThenStats_CountsAndFmseAgreeWithTheSidecar()
+    {
+        using var temp = new TempFolder();
+        var photos = Path.Combine(temp.Path, "p");
+        var masks = Path.Combine(temp.Path, "m");
+        Directory.CreateDirectory(photos);
+        Directory.CreateDirectory(masks);
+        for (int i = 0; i < 4; i++)
+        {
+            var photo = TestImages.ShiftForeground(TestImages.Gradient(20, 16, seed: i), Mask.Filled(20, 16, 1f), i * 20 - 30, 30 - i * 20, 0);
+            ImageCodec.Write(photo, Path.Combine(photos, $"q{i}.jpg"));
+            ImageCodec.WriteMask(TestImages.Ellipse(20, 16), Path.Combine(masks, $"q{i}.png"));
+        }
+        var root = Path.Combine(temp.Path, "ds");
+        int code = Harmonia.Cli.HarmoniaCli.Run(["dataset", "synth", "--photos", photos, "--masks", masks, "--out", root,
+            "--families", "retouch:2,daylight", "--test-fraction", "0.25", "--seed", "5"]);
+        Assert.Equal(0, code);
+        var stats = Harmonia.Data.Stats.DatasetStatistics.Measure(root);
+        var sidecar = File.ReadAllLines(Path.Combine(root, DatasetSynthesizer.SidecarName))
+            .Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => (e.GetProperty("subset").GetString()!, Path.GetFileNameWithoutExtension(e.GetProperty("composite").GetString()!)),
+                e => e.GetProperty("fmse").GetDouble());
+        Assert.Equal(sidecar.Count, stats.Count);
+        foreach (var s in stats) Assert.Equal(sidecar[(s.Subset, s.Name)], s.Error!.Value.ForegroundMse, 2);
+        var groups = Harmonia.Data.Stats.DatasetStatistics.Summarize(stats);
+        Assert.Equal(3, groups.Single(g => g.Subset == "HRetouch" && g.Split == "train").Count / 2);
+        Assert.Equal(3, groups.Single(g => g.Subset == "HDaylight" && g.Split == "test").Count); // 1 test photo × --variants default 3
+        var plots = Harmonia.Data.Stats.StatisticsPlots.Write(stats, Path.Combine(temp.Path, "plots"));
+        Assert.All(plots, p => Assert.True(new FileInfo(p).Length > 1000));
+    }
+
+    [Fact]
+    public void Synth_RejectsAnUnknownFamily_WithUsageExitCode()
+    {
+        using var temp = new TempFolder();
+        int code = Harmonia.Cli.HarmoniaCli.Run(["dataset", "synth", "--photos", temp.Path, "--masks", temp.Path, "--out",
+            Path.Combine(temp.Path, "o"), "--families", "sepia"]);
+        Assert.Equal(2, code);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "o")));
+    }
+}
