@@ -24,6 +24,7 @@ public static class DatasetStatistics
     /// <summary>Measures every composite under <paramref name="root"/>; <paramref name="progress"/> is called per sample.</summary>
     public static IReadOnlyList<SampleStats> Measure(string root, Action<int>? started = null, Action? progress = null)
     {
+        if (!Directory.Exists(root)) throw new HarmoniaException($"Dataset folder '{root}' not found.");
         var samples = new List<(HarmonizationSample Sample, string Split)>();
         foreach (var dir in IHarmony4Layout.SubsetFolders(root))
         {
