@@ -1,0 +1,82 @@
+using Harmonia.Core.Imaging;
+using Harmonia.Data.Color;
+using Harmonia.Data.Randomness;
+
+namespace Harmonia.Data.Perturbations;
+
+/// <summary>The documented closed range [Min, Max] of one sampled numeric parameter.</summary>
+public readonly record struct ParameterRange(double Min, double Max)
+{
+    /// <summary>Whether <paramref name="v"/> lies in the range (inclusive).</summary>
+    public bool Contains(double v) => v >= Min && v <= Max;
+}
+
+/// <summary>Everything a family may look at when perturbing one photo's foreground.</summary>
+/// <param name="Real">The untouched photo, W x H RGB.</param>
+/// <param name="Mask">Its foreground mask, W x H.</param>
+/// <param name="Stats">The photo's foreground colour statistics (null when the binary foreground is empty).</param>
+/// <param name="References">Candidate reference photos for colour transfer (same split), or null.</param>
+/// <param name="Stem">The photo's file stem (used to exclude itself from references).</param>
+/// <param name="ObjectLabel">Canonical object label (e.g. "car"), or "" when unknown.</param>
+public sealed record PerturbationContext(RgbImage Real, Mask Mask, ForegroundStats? Stats, ReferencePool? References, string Stem, string ObjectLabel);
+
+/// <summary>One sampled perturbation: a full-size image whose pixels under alpha &gt; 0 are the perturbed foreground
+/// (other pixels are ignored by the blend), and the sampled parameters for the sidecar.</summary>
+public sealed record Perturbation(RgbImage Image, IReadOnlyDictionary<string, object> Parameters);
+
+/// <summary>
+/// A family of synthetic appearance changes applied to a photo's foreground. Implementations are stateless and
+/// thread-safe; all randomness comes from the <see cref="SampleRng"/> passed in.
+/// </summary>
+public interface IPerturbationFamily
+{
+    /// <summary>CLI name, e.g. "transfer".</summary>
+    string Name { get; }
+    /// <summary>iHarmony4 subset folder name, e.g. "HTransfer".</summary>
+    string Subset { get; }
+    /// <summary>Documented ranges of every numeric parameter this family can report.</summary>
+    IReadOnlyDictionary<string, ParameterRange> Ranges { get; }
+    /// <summary>Samples parameters and renders the perturbed foreground.</summary>
+    Perturbation Sample(PerturbationContext context, SampleRng rng);
+}
+
+/// <summary>The families by CLI name.</summary>
+public static class PerturbationFamilies
+{
+    /// <summary>All families in canonical order.</summary>
+    public static IReadOnlyList<IPerturbationFamily> All { get; } =
+        [new TransferFamily(), new RetouchFamily(), new JitterFamily(), new DaylightFamily()];
+
+    /// <summary>The family called <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static IPerturbationFamily? Find(string name) =>
+        All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Copies <paramref name="real"/> and replaces every pixel with alpha &gt; 0 by <paramref name="map"/> of its RGB
+    /// in [0,1]; rows in parallel. The map writes the new RGB (unclipped, [0,1] scale) into its span.
+    /// </summary>
+    public static RgbImage MapForeground(RgbImage real, Mask mask, PixelMap map)
+    {
+        var outImage = real.Clone();
+        int w = real.Width;
+        Parallel.For(0, real.Height, y =>
+        {
+            Span<float> rgb = stackalloc float[3];
+            var row = outImage.Row(y);
+            for (int x = 0; x < w; x++)
+            {
+                if (mask.Alpha[y * w + x] <= 0f) continue;
+                int o = 3 * x;
+                rgb[0] = row[o] / 255f; rgb[1] = row[o + 1] / 255f; rgb[2] = row[o + 2] / 255f;
+                map(rgb);
+                row[o] = ColorMath.ToByte(rgb[0]);
+                row[o + 1] = ColorMath.ToByte(rgb[1]);
+                row[o + 2] = ColorMath.ToByte(rgb[2]);
+            }
+        });
+        return outImage;
+    }
+
+    /// <summary>In-place map of one pixel's RGB in [0,1].</summary>
+    public delegate void PixelMap(Span<float> rgb);
+}

@@ -1,0 +1,77 @@
+using Harmonia.Data.Color;
+using Harmonia.Data.Randomness;
+
+namespace Harmonia.Data.Perturbations;
+
+/// <summary>
+/// HAdobe5k-style global photo edits (as if a different retoucher had edited the foreground). Each edit is enabled
+/// with probability 0.6 (at least one always is) and applied in this order:
+/// <list type="bullet">
+/// <item><c>exposure</c> EV in [-1, 1]: linear light × 2^EV;</item>
+/// <item><c>temperature</c> in [-0.35, 0.35]: linear R × e^t, B × e^-t (positive = warmer);</item>
+/// <item><c>tint</c> in [-0.2, 0.2]: linear G × e^tint (positive = greener, negative = magenta);</item>
+/// <item><c>contrast</c> in [0.65, 1.5]: sRGB (x − 0.5)·c + 0.5;</item>
+/// <item><c>saturation</c> in [0.5, 1.6]: blend with Rec.601 luma;</item>
+/// <item><c>curve</c> in [-0.5, 0.5]: tone curve y = x − k·sin(2πx)/(2π) (k &gt; 0 an S-curve, always monotonic);</item>
+/// <item><c>gamma</c> in [0.65, 1.5]: y = x^(1/γ).</item>
+/// </list>
+/// </summary>
+public sealed class RetouchFamily : IPerturbationFamily
+{
+    /// <inheritdoc />
+    public string Name => "retouch";
+    /// <inheritdoc />
+    public string Subset => "HRetouch";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, ParameterRange> Ranges { get; } = new Dictionary<string, ParameterRange>
+    {
+        ["exposure"] = new(-1, 1),
+        ["temperature"] = new(-0.35, 0.35),
+        ["tint"] = new(-0.2, 0.2),
+        ["contrast"] = new(0.65, 1.5),
+        ["saturation"] = new(0.5, 1.6),
+        ["curve"] = new(-0.5, 0.5),
+        ["gamma"] = new(0.65, 1.5),
+    };
+
+    /// <inheritdoc />
+    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    {
+        var names = Ranges.Keys.ToArray();
+        var enabled = names.Select(_ => rng.Chance(0.6)).ToArray();
+        if (!enabled.Any(e => e)) enabled[rng.NextInt(names.Length)] = true;
+        var p = new Dictionary<string, object>();
+        var values = new double[names.Length];
+        for (int i = 0; i < names.Length; i++)
+        {
+            var r = Ranges[names[i]];
+            double neutral = names[i] is "contrast" or "saturation" or "gamma" ? 1 : 0;
+            values[i] = enabled[i] ? rng.Uniform(r.Min, r.Max) : neutral;
+            if (enabled[i]) p[names[i]] = values[i];
+        }
+        float exposure = MathF.Pow(2f, (float)values[0]);
+        float gainR = exposure * MathF.Exp((float)values[1]), gainB = exposure * MathF.Exp(-(float)values[1]);
+        float gainG = exposure * MathF.Exp((float)values[2]);
+        float contrast = (float)values[3], saturation = (float)values[4], curve = (float)values[5], invGamma = 1f / (float)values[6];
+        bool linearStage = enabled[0] || enabled[1] || enabled[2];
+        var image = PerturbationFamilies.MapForeground(context.Real, context.Mask, rgb =>
+        {
+            if (linearStage)
+            {
+                rgb[0] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[0]) * gainR), 0f, 1f);
+                rgb[1] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[1]) * gainG), 0f, 1f);
+                rgb[2] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[2]) * gainB), 0f, 1f);
+            }
+            for (int c = 0; c < 3; c++) rgb[c] = Math.Clamp((rgb[c] - 0.5f) * contrast + 0.5f, 0f, 1f);
+            float y = ColorMath.Luma(rgb[0], rgb[1], rgb[2]);
+            for (int c = 0; c < 3; c++)
+            {
+                float v = Math.Clamp(y + (rgb[c] - y) * saturation, 0f, 1f);
+                v -= curve * MathF.Sin(2f * MathF.PI * v) / (2f * MathF.PI);
+                rgb[c] = MathF.Pow(Math.Clamp(v, 0f, 1f), invGamma);
+            }
+        });
+        return new Perturbation(image, p);
+    }
+}

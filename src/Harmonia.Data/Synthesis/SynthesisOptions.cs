@@ -1,0 +1,60 @@
+using Harmonia.Core.Errors;
+using Harmonia.Data.Perturbations;
+
+namespace Harmonia.Data.Synthesis;
+
+/// <summary>How many variants of one family each photo gets.</summary>
+public sealed record FamilyPlan(IPerturbationFamily Family, int Variants);
+
+/// <summary>Settings of one <see cref="DatasetSynthesizer"/> run.</summary>
+public sealed record SynthesisOptions
+{
+    /// <summary>Folder of real photos.</summary>
+    public required string PhotosDir { get; init; }
+    /// <summary>Folder of masks, one per photo with the same file stem (white = foreground).</summary>
+    public required string MasksDir { get; init; }
+    /// <summary>Output dataset root.</summary>
+    public required string OutDir { get; init; }
+    /// <summary>Families and variants per photo.</summary>
+    public required IReadOnlyList<FamilyPlan> Families { get; init; }
+    /// <summary>Seed of every random choice (split, parameters, references).</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Fraction of photos held out for the test split, in [0, 1).</summary>
+    public double TestFraction { get; init; } = 0.1;
+    /// <summary>Optional CSV with file/object columns (Lalonde <c>index.csv</c>).</summary>
+    public string? LabelsCsv { get; init; }
+    /// <summary>Composite format: "png" (lossless, background bit-identical to the real photo) or "jpg".</summary>
+    public string CompositeFormat { get; init; } = "png";
+    /// <summary>JPEG quality when <see cref="CompositeFormat"/> is jpg.</summary>
+    public int Quality { get; init; } = 95;
+    /// <summary>Attempts per sample before it is dropped as unqualified.</summary>
+    public int MaxAttempts { get; init; } = 10;
+    /// <summary>Keep files already written (resume a stopped build).</summary>
+    public bool Resume { get; init; }
+    /// <summary>Photos processed at once.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>The command line recorded in the manifest.</summary>
+    public string Command { get; init; } = "";
+
+    /// <summary>
+    /// Parses "transfer:4,retouch:3,jitter,daylight" (name[:variants]; a bare name gets <paramref name="defaultVariants"/>).
+    /// </summary>
+    public static IReadOnlyList<FamilyPlan> ParseFamilies(string spec, int defaultVariants)
+    {
+        if (defaultVariants < 1) throw new UsageException($"--variants must be at least 1, got {defaultVariants}.");
+        var plans = new List<FamilyPlan>();
+        foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var bits = part.Split(':');
+            var family = PerturbationFamilies.Find(bits[0])
+                ?? throw new UsageException($"Unknown family '{bits[0]}' (use {string.Join(", ", PerturbationFamilies.All.Select(f => f.Name))}).");
+            int n = defaultVariants;
+            if (bits.Length > 2 || (bits.Length == 2 && (!int.TryParse(bits[1], out n) || n < 1)))
+                throw new UsageException($"Bad family entry '{part}': expected name or name:variants with variants ≥ 1.");
+            if (plans.Any(p => p.Family == family)) throw new UsageException($"Family '{family.Name}' is listed twice.");
+            plans.Add(new FamilyPlan(family, n));
+        }
+        if (plans.Count == 0) throw new UsageException("--families lists no family.");
+        return plans;
+    }
+}
