@@ -53,6 +53,7 @@ public static class TrainCommand
         public readonly Option<int> CheckpointEvery = new("--checkpoint-every") { Description = "Write checkpoint-last every N steps.", DefaultValueFactory = _ => 500 };
         public readonly Option<int> LogEvery = new("--log-every") { Description = "Average losses over N steps per log row.", DefaultValueFactory = _ => 20 };
         public readonly Option<bool> Resume = new("--resume") { Description = "Continue from checkpoint-last in --out." };
+        public readonly Option<bool> Overwrite = new("--overwrite") { Description = "Start over even if --out holds a run." };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of initialization, data order and augmentation.", DefaultValueFactory = _ => 0 };
         public readonly Option<int> Threads = new("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
         public readonly Option<int> Workers = new("--workers") { Description = "Loader threads decoding batches in the background.", DefaultValueFactory = _ => 2 };
@@ -60,7 +61,7 @@ public static class TrainCommand
         public IEnumerable<Option> All =>
         [
             Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, Lr, WeightDecay, Optimizer,
-            Schedule, Warmup, GradClip, AdvWeight, DLr, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Seed, Threads, Workers,
+            Schedule, Warmup, GradClip, AdvWeight, DLr, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Overwrite, Seed, Threads, Workers,
         ];
     }
 
@@ -74,7 +75,7 @@ public static class TrainCommand
         {
             Option option = s.Default is "true" or "false"
                 ? new Option<bool>("--" + s.Key) { Description = s.Description, DefaultValueFactory = _ => s.Default == "true" }
-                : new Option<string?>("--" + s.Key) { Description = $"{s.Description} (default {s.Default})." };
+                : new Option<string?>("--" + s.Key) { Description = s.Default.Length > 0 ? $"{s.Description} (default {s.Default})." : s.Description };
             command.Options.Add(option);
             own.Add((s, option));
         }
@@ -149,6 +150,7 @@ public static class TrainCommand
             Seed = seed,
             Threads = p.GetValue(c.Threads),
             Resume = p.GetValue(c.Resume),
+            Overwrite = p.GetValue(c.Overwrite),
         };
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -68,6 +68,8 @@ public sealed class Trainer
         var generator = task.Generator;
         var checkpointPath = Out(Checkpoint.LastFileName);
         bool resuming = options.Resume && File.Exists(checkpointPath);
+        if (!options.Resume && !options.Overwrite && File.Exists(checkpointPath))
+            throw new UsageException($"'{options.OutputDirectory}' already holds a training run; pass --resume to continue it, --overwrite to start over, or choose another output folder.");
         if (options.Resume && !resuming) progress.Message($"No checkpoint in '{options.OutputDirectory}': starting from scratch.");
 
         torch.manual_seed(options.Seed);
@@ -89,7 +91,7 @@ public sealed class Trainer
         int? batchesPerEpoch = train.BatchesPerEpoch;
         long? totalSteps = PlannedSteps(batchesPerEpoch);
 
-        generator.train();
+        task.SetMode(true);
         Discriminator?.train();
         var clock = Stopwatch.StartNew();
         double elapsedBefore = state.ElapsedSeconds;
@@ -107,7 +109,9 @@ public sealed class Trainer
         bool stopped = false, done = totalSteps is { } t0 && step >= t0;
 
         TrainingState Current() => new(step, epoch, batchInEpoch, best, Elapsed(), seed);
-        void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer);
+        bool warnedOptimizer = false;
+        void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer,
+            warning => { if (!warnedOptimizer) progress.Message("warning: " + warning); warnedOptimizer = true; });
 
         void Validate()
         {
@@ -259,8 +263,7 @@ public sealed class Trainer
 
     ValidationSummary RunValidation(long step, int epoch, double best)
     {
-        var generator = task.Generator;
-        generator.eval();
+        task.SetMode(false);
         var scores = new List<ImageScores>();
         try
         {
@@ -277,7 +280,7 @@ public sealed class Trainer
         }
         finally
         {
-            generator.train();
+            task.SetMode(true);
         }
         if (scores.Count == 0) throw new HarmoniaException("The validation set is empty.");
         double fmse = scores.Average(s => s.ForegroundMse);

@@ -68,6 +68,9 @@ public sealed record TrainerOptions
     /// <summary>Continue from <c>checkpoint-last</c> in the output folder when it exists.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Start from scratch even when the output folder holds a checkpoint (otherwise that is refused).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> for values out of range.</summary>
     public void Validate()
     {

@@ -18,6 +18,11 @@ public class TrainCommandTests
         Assert.Equal(0, HarmoniaCli.Run([.. common, "--steps", "4", "--resume"]));
         Assert.Equal("4", File.ReadAllLines(Path.Combine(output, "log.csv"))[^1].Split(',')[0]);
 
+        // Starting again in a folder that holds a run is refused unless --resume or --overwrite.
+        Assert.Equal(2, HarmoniaCli.Run([.. common, "--steps", "2"]));
+        Assert.Equal(0, HarmoniaCli.Run([.. common, "--steps", "2", "--overwrite"]));
+        Assert.Equal("2", File.ReadAllLines(Path.Combine(output, "log.csv"))[^1].Split(',')[0]);
+
         Assert.Equal(1, HarmoniaCli.Run(["train", "channel-gain", "--data", s.Path_("missing"), "--out", output]));
         Assert.Equal(2, HarmoniaCli.Run([.. common, "--optimizer", "nope"]));
         Assert.Equal(2, HarmoniaCli.Run([.. common, "--geometry", "fisheye"]));
