@@ -47,6 +47,9 @@ public static class TrainCommand
         public readonly Option<double?> GradClip = new("--grad-clip") { Description = "Clip the generator's gradient norm." };
         public readonly Option<double> AdvWeight = new("--adv-weight") { Description = "LSGAN generator loss weight (S²CRNet code: 0.01; paper: 1).", DefaultValueFactory = _ => 0.01 };
         public readonly Option<double> DLr = new("--d-lr") { Description = "Discriminator RMSprop learning rate.", DefaultValueFactory = _ => 2e-4 };
+        public readonly Option<int> DChannels = new("--d-channels") { Description = "Discriminator width (first block; S²CRNet: 64). Cost grows with its square.", DefaultValueFactory = _ => 64 };
+        public readonly Option<int> DEvery = new("--d-every") { Description = "Adversarial step every N generator steps.", DefaultValueFactory = _ => 1 };
+        public readonly Option<int?> DSize = new("--d-size") { Description = "Downsample images to this size before the discriminator (default: training size)." };
         public readonly Option<bool> NoAdv = new("--no-adv") { Description = "Train without the discriminator." };
         public readonly Option<int> ValEvery = new("--val-every") { Description = "Validate every N steps (0 = each epoch end).", DefaultValueFactory = _ => 0 };
         public readonly Option<int> ValLimit = new("--val-limit") { Description = "Validate on at most N images (0 = all).", DefaultValueFactory = _ => 500 };
@@ -61,7 +64,7 @@ public static class TrainCommand
         public IEnumerable<Option> All =>
         [
             Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, Lr, WeightDecay, Optimizer,
-            Schedule, Warmup, GradClip, AdvWeight, DLr, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Overwrite, Seed, Threads, Workers,
+            Schedule, Warmup, GradClip, AdvWeight, DLr, DChannels, DEvery, DSize, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Overwrite, Seed, Threads, Workers,
         ];
     }
 
@@ -143,7 +146,7 @@ public static class TrainCommand
             Schedule = schedule,
             WarmupSteps = p.GetValue(c.Warmup),
             GradientClip = p.GetValue(c.GradClip),
-            Adversarial = p.GetValue(c.NoAdv) ? null : new AdversarialOptions(p.GetValue(c.AdvWeight), p.GetValue(c.DLr)),
+            Adversarial = p.GetValue(c.NoAdv) ? null : new AdversarialOptions(p.GetValue(c.AdvWeight), p.GetValue(c.DLr), p.GetValue(c.DChannels), p.GetValue(c.DEvery), p.GetValue(c.DSize)),
             ValidateEvery = p.GetValue(c.ValEvery),
             CheckpointEvery = p.GetValue(c.CheckpointEvery),
             LogEvery = p.GetValue(c.LogEvery),
@@ -154,6 +157,8 @@ public static class TrainCommand
         };
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (options.Adversarial is { } adv && (adv.InputSize ?? size) < TrainerOptions.PatchDiscriminatorMinimumSize)
+            throw new UsageException($"The discriminator needs images of at least {TrainerOptions.PatchDiscriminatorMinimumSize} px (--size or --d-size), or pass --no-adv.");
 
         torch.set_num_threads(options.Threads);
         torch.manual_seed(seed);

@@ -58,6 +58,8 @@ public sealed class Trainer
         this.optimizers = optimizers ?? OptimizerRegistry.CreateDefault();
     }
 
+    static readonly HashSet<string> AdversarialTerms = ["adv_g", "adv_d"];
+
     string Out(string name) => Path.Combine(options.OutputDirectory, name);
 
     /// <summary>Trains until the epochs or steps are done or <paramref name="cancel"/> fires (then checkpoints and returns).</summary>
@@ -102,8 +104,8 @@ public sealed class Trainer
         double best = state.BestForegroundMse;
         ValidationSummary? lastValidation = null;
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var termOrder = new List<string>();
-        int stepsInWindow = 0;
         long samplesInWindow = 0;
         double windowStart = Elapsed();
         bool stopped = false, done = totalSteps is { } t0 && step >= t0;
@@ -129,7 +131,12 @@ public sealed class Trainer
 
         void Plot()
         {
-            try { LossPlot.Write(Out("loss.png"), log, termOrder.Count > 0 ? termOrder : log.Columns.Skip(2).TakeWhile(c => c != "lr"), valLog); }
+            try
+            {
+                var terms = (termOrder.Count > 0 ? termOrder : log.Columns.Skip(2).TakeWhile(c => c != "lr")).ToList();
+                LossPlot.Write(Out("loss.png"), log, terms.Where(t => !AdversarialTerms.Contains(t)), terms.Where(AdversarialTerms.Contains));
+                LossPlot.Write(Out("val.png"), valLog, ["fmse", "mse"], ["psnr"], "validation MSE / fMSE", "validation PSNR (dB)");
+            }
             catch (Exception e) when (e is not OperationCanceledException) { progress.Message($"warning: could not draw loss.png ({e.Message.Split('\n')[0]})"); }
         }
 
@@ -144,20 +151,20 @@ public sealed class Trainer
                 {
                     foreach (var (name, value) in Step(batch, step, seed, lr, generatorOptimizer, discriminatorOptimizer, parameters))
                     {
-                        if (!sums.ContainsKey(name)) { sums[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
+                        if (!sums.ContainsKey(name)) { sums[name] = 0; counts[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
                         sums[name] += value;
+                        counts[name]++;
                     }
                     samplesInWindow += batch.Size;
                 }
                 step++;
                 batchInEpoch++;
-                stepsInWindow++;
                 if (totalSteps is { } total && step >= total) done = true;
                 stopped = !done && cancel.IsCancellationRequested;
 
                 bool logRow = step % options.LogEvery == 0 || done || stopped;
                 double now = Elapsed();
-                var averages = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, stepsInWindow));
+                var averages = sums.Where(kv => counts[kv.Key] > 0).ToDictionary(kv => kv.Key, kv => kv.Value / counts[kv.Key]);
                 double samplesPerSecond = samplesInWindow / Math.Max(1e-9, now - windowStart);
                 if (logRow)
                 {
@@ -173,8 +180,7 @@ public sealed class Trainer
                 progress.Report(new TrainingStatus(step, totalSteps, epoch, options.Epochs, averages, lr, samplesPerSecond, TimeSpan.FromSeconds(now), eta, logRow));
                 if (logRow)
                 {
-                    foreach (var k in sums.Keys.ToList()) sums[k] = 0;
-                    stepsInWindow = 0;
+                    foreach (var k in sums.Keys.ToList()) { sums[k] = 0; counts[k] = 0; }
                     samplesInWindow = 0;
                     windowStart = now;
                 }
@@ -237,13 +243,18 @@ public sealed class Trainer
         var output = task.Forward(batch);
         var total = output.Loss;
         var values = new List<(string, double)>();
-        if (Discriminator is not null && discriminatorOptimizer is not null)
+        if (Discriminator is not null && discriminatorOptimizer is not null && options.Adversarial is { } adv && step % adv.Every == 0)
         {
+            Tensor DInput(Tensor x) => adv.InputSize is { } s && (x.shape[2] != s || x.shape[3] != s)
+                ? nn.functional.interpolate(x, [s, s], mode: InterpolationMode.Area)
+                : x;
+            var real = DInput(batch.Real);
+            var fake = DInput(output.Prediction);
             discriminatorOptimizer.zero_grad();
-            var dLoss = LsganLoss.Discriminator(Discriminator.forward(batch.Real), Discriminator.forward(output.Prediction.detach()));
+            var dLoss = LsganLoss.Discriminator(Discriminator.forward(real), Discriminator.forward(fake.detach()));
             dLoss.backward();
             discriminatorOptimizer.step();
-            var gAdv = LsganLoss.Generator(Discriminator.forward(output.Prediction));
+            var gAdv = LsganLoss.Generator(Discriminator.forward(fake));
             total = total + options.Adversarial!.Weight * gAdv;
             values.Add(("adv_g", gAdv.item<float>()));
             values.Add(("adv_d", dLoss.item<float>()));

@@ -13,10 +13,10 @@ namespace Harmonia.Tests.Training;
 
 public class TrainerTests
 {
-    static HarmonizationLoader Loader(string root, string? split, int seed = 5, bool validation = false) =>
+    static HarmonizationLoader Loader(string root, string? split, int seed = 5, bool validation = false, int size = 32) =>
         HarmonizationLoader.Open(root, split, validation
-            ? LoaderOptions.Validation(size: 32, batchSize: 4)
-            : new LoaderOptions { Size = 32, BatchSize = 4, Seed = seed });
+            ? LoaderOptions.Validation(size: size, batchSize: 4)
+            : new LoaderOptions { Size = size, BatchSize = 4, Seed = seed });
 
     static TrainerOptions Options(string output, long? steps, bool adversarial = false) => new()
     {
@@ -24,7 +24,7 @@ public class TrainerTests
         Epochs = 100,
         MaxSteps = steps,
         OptimizerSettings = new OptimizerSettings(LearningRate: 0.05, WeightDecay: 0),
-        Adversarial = adversarial ? new AdversarialOptions(Weight: 0.01, LearningRate: 1e-3, BaseChannels: 8) : null,
+        Adversarial = adversarial ? new AdversarialOptions(Weight: 0.01, LearningRate: 1e-3, BaseChannels: 8, Every: 2, InputSize: 32) : null,
         LogEvery = 5,
         CheckpointEvery = 1000,
         PlotEvery = 1000,
@@ -67,16 +67,16 @@ public class TrainerTests
     [Fact]
     public void Resume_continues_at_the_right_step_with_identical_weights()
     {
-        using var s = TrainingScratch.WithLayout(20, 32, 32);
-        // 16 training samples / batch 4 = 4 steps per epoch; 10 steps cross two epoch boundaries.
+        using var s = TrainingScratch.WithLayout(20, 64, 64);
+        // 64² crops, the discriminator sees them area-downsampled to 32². 16 training samples / batch 4 = 4 steps per epoch; 10 steps cross two epoch boundaries.
         var straight = new ChannelGainTask(1.5f);
-        new Trainer(straight, Loader(s.Data, "train"), null, Options(s.Path_("a"), 10, adversarial: true), new LineProgress(TextWriter.Null)).Run();
+        new Trainer(straight, Loader(s.Data, "train", size: 64), null, Options(s.Path_("a"), 10, adversarial: true), new LineProgress(TextWriter.Null)).Run();
 
         var first = new ChannelGainTask(1.5f);
-        var r1 = new Trainer(first, Loader(s.Data, "train"), null, Options(s.Path_("b"), 6, adversarial: true), new LineProgress(TextWriter.Null)).Run();
+        var r1 = new Trainer(first, Loader(s.Data, "train", size: 64), null, Options(s.Path_("b"), 6, adversarial: true), new LineProgress(TextWriter.Null)).Run();
         Assert.Equal(6, r1.Steps);
         var resumed = new ChannelGainTask(1.5f);
-        var r2 = new Trainer(resumed, Loader(s.Data, "train"), null, Options(s.Path_("b"), 10, adversarial: true) with { Resume = true }, new LineProgress(TextWriter.Null)).Run();
+        var r2 = new Trainer(resumed, Loader(s.Data, "train", size: 64), null, Options(s.Path_("b"), 10, adversarial: true) with { Resume = true }, new LineProgress(TextWriter.Null)).Run();
         Assert.Equal(10, r2.Steps);
 
         var a = straight.Generator.state_dict();
@@ -84,8 +84,14 @@ public class TrainerTests
         foreach (var name in a.Keys)
             Assert.Equal(a[name].data<float>().ToArray(), b[name].data<float>().ToArray());
         // The log continues: steps 5 and 10 once each (rows every 5 steps, plus the stop row at 6 which the resume keeps).
-        var steps = File.ReadAllLines(s.Path_("b/log.csv")).Skip(1).Select(l => l.Split(',')[0]).ToArray();
-        Assert.Equal(["5", "6", "10"], steps);
+        var lines = File.ReadAllLines(s.Path_("b/log.csv"));
+        Assert.Equal(["5", "6", "10"], lines.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+        // Adversarial terms (every 2nd step, D on 32² inputs) are averaged over the steps that ran them.
+        int advD = Array.IndexOf(lines[0].Split(','), "adv_d");
+        Assert.True(advD > 0, lines[0]);
+        // Rows 5 and 10 cover adversarial steps; row 6 covers step index 5 only, which has none (NaN).
+        var adv = lines.Skip(1).Select(l => double.Parse(l.Split(',')[advD], CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(adv[0] > 0 && double.IsNaN(adv[1]) && adv[2] > 0, string.Join(" ", adv));
     }
 
     [Fact]
