@@ -246,7 +246,7 @@ public sealed class Trainer
         if (Discriminator is not null && discriminatorOptimizer is not null && options.Adversarial is { } adv && step % adv.Every == 0)
         {
             Tensor DInput(Tensor x) => adv.InputSize is { } s && (x.shape[2] != s || x.shape[3] != s)
-                ? nn.functional.interpolate(x, [s, s], mode: InterpolationMode.Area)
+                ? nn.functional.adaptive_avg_pool2d(x, [s, s])
                 : x;
             var real = DInput(batch.Real);
             var fake = DInput(output.Prediction);
