@@ -46,7 +46,7 @@ public static class TrainCommand
         public readonly Option<int> Warmup = new("--warmup") { Description = "Linear warm-up steps.", DefaultValueFactory = _ => 0 };
         public readonly Option<double?> GradClip = new("--grad-clip") { Description = "Clip the generator's gradient norm." };
         public readonly Option<double> AdvWeight = new("--adv-weight") { Description = "LSGAN generator loss weight (S²CRNet code: 0.01; paper: 1).", DefaultValueFactory = _ => 0.01 };
-        public readonly Option<double> DLr = new("--d-lr") { Description = "Discriminator RMSprop learning rate.", DefaultValueFactory = _ => 2e-4 };
+        public readonly Option<double> DLr = new("--d-lr") { Description = "Discriminator RMSprop learning rate (2e-4 proved unstable in the first steps).", DefaultValueFactory = _ => 1e-5 };
         public readonly Option<int> DChannels = new("--d-channels") { Description = "Discriminator width (first block; S²CRNet: 64). Cost grows with its square.", DefaultValueFactory = _ => 64 };
         public readonly Option<int> DEvery = new("--d-every") { Description = "Adversarial step every N generator steps.", DefaultValueFactory = _ => 1 };
         public readonly Option<int?> DSize = new("--d-size") { Description = "Downsample images to this size before the discriminator (default: training size)." };
