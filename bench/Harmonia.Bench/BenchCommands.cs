@@ -9,6 +9,6 @@ public static class BenchCommands
     public static IEnumerable<Command> All()
     {
         yield return ClassicalBench.Command();
-        yield break;
+        yield return LoaderBench.Create();
     }
 }

@@ -15,6 +15,7 @@ public static class HarmoniaCli
         root.Subcommands.Add(HarmonizeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 
