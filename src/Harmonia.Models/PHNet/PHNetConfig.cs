@@ -28,3 +28,31 @@ public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, i
         if (FeatureExtractorGrid < 1) throw new ArgumentException("PFE grid must be >= 1.");
     }
 }
+
+/// <summary>Reads and writes a <see cref="PHNetConfig"/> as string metadata of a weights file.</summary>
+public static class PHNetConfigMetadata
+{
+    const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid", Reduction = "phnet.se_reduction";
+
+    /// <summary>The config as metadata entries.</summary>
+    public static Dictionary<string, string> ToMetadata(PHNetConfig config) => new()
+    {
+        [Channels] = string.Join(",", config.EncoderChannels),
+        [Grids] = string.Join(",", config.NormalizerGrids),
+        [Pfe] = config.FeatureExtractorGrid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Reduction] = config.SeReduction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
+    public static PHNetConfig? FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(Channels, out var channels)) return null;
+        static int[] Ints(string s) => s.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var config = new PHNetConfig(Ints(channels),
+            metadata.TryGetValue(Grids, out var g) ? Ints(g) : [3, 4, 5],
+            metadata.TryGetValue(Pfe, out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5,
+            metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8);
+        config.Validate();
+        return config;
+    }
+}
