@@ -32,6 +32,9 @@ public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, i
 /// <summary>Reads and writes a <see cref="PHNetConfig"/> as string metadata of a weights file.</summary>
 public static class PHNetConfigMetadata
 {
+    /// <summary>Metadata key of the training resolution (the harmonizer's default working size).</summary>
+    public const string WorkingSize = "phnet.working_size";
+
     const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid", Reduction = "phnet.se_reduction";
 
     /// <summary>The config as metadata entries.</summary>

@@ -39,6 +39,9 @@ public sealed class PHNetTask : ITrainingTask
     readonly int[]? stageEpochs;
     int stage;
 
+    /// <summary>Training crop size, stored in the weights so inference uses the same working resolution.</summary>
+    public int TrainSize { get; init; } = 256;
+
     /// <summary>Creates the task for a network; <paramref name="stageEpochs"/> (2 values) overrides <paramref name="stage"/>.</summary>
     public PHNetTask(PHNetModel model, int stage, int[]? stageEpochs = null)
     {
@@ -69,7 +72,7 @@ public sealed class PHNetTask : ITrainingTask
                 throw new UsageException($"--stage-epochs must be two whole numbers 'a,b', got '{spec}'.");
             epochs = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         }
-        return new PHNetTask(model, s.GetInt("stage", 1, 1, 3), epochs);
+        return new PHNetTask(model, s.GetInt("stage", 1, 1, 3), epochs) { TrainSize = context.Size };
     }
 
     /// <summary>The current stage (1-3).</summary>
@@ -88,6 +91,7 @@ public sealed class PHNetTask : ITrainingTask
         {
             var m = PHNetConfigMetadata.ToMetadata(model.Config);
             m["phnet.stage"] = stage.ToString(CultureInfo.InvariantCulture);
+            m[PHNetConfigMetadata.WorkingSize] = TrainSize.ToString(CultureInfo.InvariantCulture);
             return m;
         }
     }
