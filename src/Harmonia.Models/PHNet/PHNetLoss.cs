@@ -36,7 +36,7 @@ public sealed class PHNetLoss
         var psnr = PsnrTerm(prediction, target);
         var fn = ForegroundNormalizedMse(prediction, target, mask, MinArea);
         var grad = GradientMse(prediction, target);
-        var total = PsnrWeight * psnr + FnMseWeight * fn + GradientWeight * grad;
+        var total = psnr.mul(ScalarCache.Of(PsnrWeight)) + fn.mul(ScalarCache.Of(FnMseWeight)) + grad.mul(ScalarCache.Of(GradientWeight));
         return (total, new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad });
     }
 
@@ -44,17 +44,17 @@ public sealed class PHNetLoss
     public static Tensor PsnrTerm(Tensor prediction, Tensor target)
     {
         var dims = new long[] { 1, 2, 3 };
-        var rmse = (prediction - target).square().mean(dims).sqrt().clamp_min(1e-5);
-        var peak = target.amax(dims).clamp_min(1e-5);
-        var psnr = (20 * (peak / rmse).log10()).clamp_min(1.0);
-        return (100 / psnr).mean();
+        var rmse = (prediction - target).square().mean(dims).sqrt().clamp_min(ScalarCache.Of(1e-5));
+        var peak = target.amax(dims).clamp_min(ScalarCache.Of(1e-5));
+        var psnr = (peak / rmse).log10().mul(ScalarCache.Of(20)).clamp_min(ScalarCache.Of(1.0));
+        return psnr.reciprocal().mul(ScalarCache.Of(100)).mean();
     }
 
     /// <summary>Batch mean of Σ(Î − I)² / max(A_min, Σ M) (eq. 14).</summary>
     public static Tensor ForegroundNormalizedMse(Tensor prediction, Tensor target, Tensor mask, double minArea = 100)
     {
         var squared = (prediction - target).square().sum(new long[] { 1, 2, 3 });
-        var area = mask.sum(new long[] { 1, 2, 3 }).clamp_min(minArea);
+        var area = mask.sum(new long[] { 1, 2, 3 }).clamp_min(ScalarCache.Of(minArea));
         return (squared / area).mean();
     }
 

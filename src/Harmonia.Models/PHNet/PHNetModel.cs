@@ -123,6 +123,6 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var raw = forward(image, mask);
-        return (raw * mask + image * (1 - mask)).MoveToOuterDisposeScope();
+        return (raw * mask + image * mask.neg().add_(ScalarCache.Of(1))).MoveToOuterDisposeScope();
     }
 }

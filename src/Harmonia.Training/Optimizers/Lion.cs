@@ -49,10 +49,13 @@ public sealed class Lion : OptimizerHelper
                 var state = (State)_state[param.Handle];
                 state.step++;
                 using var scope = NewDisposeScope();
-                if (wd != 0) param.mul_(1 - lr * wd);
-                var direction = (state.exp_avg * beta1).add_(grad, alpha: 1 - beta1).sign_();
-                param.add_(direction, alpha: -lr);
-                state.exp_avg.mul_(beta2).add_(grad, alpha: 1 - beta2);
+                // Scalars held in locals and disposed after use: an implicit double → Scalar may be finalized mid-call.
+                using Scalar decay = (1 - lr * wd).ToScalar(), b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(),
+                    b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar(), step = (-lr).ToScalar();
+                if (wd != 0) param.mul_(decay);
+                var direction = state.exp_avg.mul(b1).add_(grad, alpha: oneMinusB1).sign_();
+                param.add_(direction, alpha: step);
+                state.exp_avg.mul_(b2).add_(grad, alpha: oneMinusB2);
             }
         }, closure!);
     }
