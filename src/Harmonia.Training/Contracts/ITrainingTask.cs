@@ -28,6 +28,13 @@ public interface ITrainingTask
     /// </summary>
     void OnEpochStart(int epoch) { }
 
+    /// <summary>
+    /// Puts the generator in training (true) or evaluation (false) mode; the trainer calls it before training steps
+    /// and around validation. Default: <c>Generator.train(training)</c>. Override to keep frozen parts (e.g. a
+    /// pretrained backbone's BatchNorm) in eval mode while training.
+    /// </summary>
+    void SetMode(bool training) => Generator.train(training);
+
     /// <summary>String metadata stored in the shipped weights files (configuration the loader of the weights needs). Default: none.</summary>
     IReadOnlyDictionary<string, string> WeightsMetadata => new Dictionary<string, string>();
 }

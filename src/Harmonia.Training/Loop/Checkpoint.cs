@@ -32,9 +32,12 @@ public static class Checkpoint
 
     const string Format = "harmonia-checkpoint/1";
 
-    /// <summary>Writes a checkpoint atomically.</summary>
+    /// <summary>
+    /// Writes a checkpoint atomically. An optimizer whose state TorchSharp cannot serialize is left out (a resumed run
+    /// then restarts its moments) and <paramref name="warn"/> is told.
+    /// </summary>
     public static void Save(string path, string method, TrainingState state, nn.Module generator, OptimizerHelper generatorOptimizer,
-        nn.Module? discriminator, OptimizerHelper? discriminatorOptimizer)
+        nn.Module? discriminator, OptimizerHelper? discriminatorOptimizer, Action<string>? warn = null)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         var owned = new List<Tensor>();
@@ -64,7 +67,13 @@ public static class Checkpoint
 
         void AddOptimizer(string name, OptimizerHelper optimizer)
         {
-            var bytes = OptimizerBytes(optimizer, path);
+            byte[] bytes;
+            try { bytes = OptimizerBytes(optimizer, path); }
+            catch (Exception e) when (e is NotImplementedException or NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                warn?.Invoke($"the {optimizer.GetType().Name} state cannot be saved ({e.Message.Split('\n')[0]}); checkpoints hold weights only for it.");
+                return;
+            }
             var t = torch.tensor(bytes, [bytes.LongLength]);
             owned.Add(t);
             tensors.Add(new(name, t));

@@ -20,7 +20,7 @@ namespace Harmonia.Training.Loop;
 /// <param name="WeightsPath">The last generator weights (<c>generator.safetensors</c>).</param>
 /// <param name="BestWeightsPath">The best generator weights by validation fMSE (<c>best.safetensors</c>), when validated.</param>
 /// <param name="LastValidation">The last validation, if any.</param>
-public sealed record TrainingResult(long Steps, int Epoch, bool Stopped, string WeightsPath, string? BestWeightsPath, ValidationResult? LastValidation);
+public sealed record TrainingResult(long Steps, int Epoch, bool Stopped, string WeightsPath, string? BestWeightsPath, ValidationSummary? LastValidation);
 
 /// <summary>
 /// The generic training loop. Knows no method: it takes an <see cref="ITrainingTask"/> (generator + its losses),
@@ -58,6 +58,8 @@ public sealed class Trainer
         this.optimizers = optimizers ?? OptimizerRegistry.CreateDefault();
     }
 
+    static readonly HashSet<string> AdversarialTerms = ["adv_g", "adv_d"];
+
     string Out(string name) => Path.Combine(options.OutputDirectory, name);
 
     /// <summary>Trains until the epochs or steps are done or <paramref name="cancel"/> fires (then checkpoints and returns).</summary>
@@ -68,13 +70,15 @@ public sealed class Trainer
         var generator = task.Generator;
         var checkpointPath = Out(Checkpoint.LastFileName);
         bool resuming = options.Resume && File.Exists(checkpointPath);
+        if (!options.Resume && !options.Overwrite && File.Exists(checkpointPath))
+            throw new UsageException($"'{options.OutputDirectory}' already holds a training run; pass --resume to continue it, --overwrite to start over, or choose another output folder.");
         if (options.Resume && !resuming) progress.Message($"No checkpoint in '{options.OutputDirectory}': starting from scratch.");
 
         torch.manual_seed(options.Seed);
         var parameters = task.TrainableParameters().ToList();
         if (parameters.Count == 0) throw new HarmoniaException($"Method '{task.Name}' has no trainable parameters.");
         using var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
-        Discriminator = options.Adversarial is null ? null : new PatchDiscriminator();
+        Discriminator = options.Adversarial is null ? null : new PatchDiscriminator(3, options.Adversarial.BaseChannels);
         using var discriminatorOptimizer = Discriminator is null ? null
             : torch.optim.RMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
 
@@ -89,7 +93,7 @@ public sealed class Trainer
         int? batchesPerEpoch = train.BatchesPerEpoch;
         long? totalSteps = PlannedSteps(batchesPerEpoch);
 
-        generator.train();
+        task.SetMode(true);
         Discriminator?.train();
         var clock = Stopwatch.StartNew();
         double elapsedBefore = state.ElapsedSeconds;
@@ -98,16 +102,18 @@ public sealed class Trainer
         long step = state.Step;
         int epoch = state.Epoch, batchInEpoch = state.BatchInEpoch;
         double best = state.BestForegroundMse;
-        ValidationResult? lastValidation = null;
+        ValidationSummary? lastValidation = null;
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var termOrder = new List<string>();
-        int stepsInWindow = 0;
         long samplesInWindow = 0;
         double windowStart = Elapsed();
         bool stopped = false, done = totalSteps is { } t0 && step >= t0;
 
         TrainingState Current() => new(step, epoch, batchInEpoch, best, Elapsed(), seed);
-        void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer);
+        bool warnedOptimizer = false;
+        void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer,
+            warning => { if (!warnedOptimizer) progress.Message("warning: " + warning); warnedOptimizer = true; });
 
         void Validate()
         {
@@ -125,7 +131,12 @@ public sealed class Trainer
 
         void Plot()
         {
-            try { LossPlot.Write(Out("loss.png"), log, termOrder.Count > 0 ? termOrder : log.Columns.Skip(2).TakeWhile(c => c != "lr"), valLog); }
+            try
+            {
+                var terms = (termOrder.Count > 0 ? termOrder : log.Columns.Skip(2).TakeWhile(c => c != "lr")).ToList();
+                LossPlot.Write(Out("loss.png"), log, terms.Where(t => !AdversarialTerms.Contains(t)), terms.Where(AdversarialTerms.Contains));
+                LossPlot.Write(Out("val.png"), valLog, ["fmse", "mse"], ["psnr"], "validation MSE / fMSE", "validation PSNR (dB)");
+            }
             catch (Exception e) when (e is not OperationCanceledException) { progress.Message($"warning: could not draw loss.png ({e.Message.Split('\n')[0]})"); }
         }
 
@@ -140,20 +151,20 @@ public sealed class Trainer
                 {
                     foreach (var (name, value) in Step(batch, step, seed, lr, generatorOptimizer, discriminatorOptimizer, parameters))
                     {
-                        if (!sums.ContainsKey(name)) { sums[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
+                        if (!sums.ContainsKey(name)) { sums[name] = 0; counts[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
                         sums[name] += value;
+                        counts[name]++;
                     }
                     samplesInWindow += batch.Size;
                 }
                 step++;
                 batchInEpoch++;
-                stepsInWindow++;
                 if (totalSteps is { } total && step >= total) done = true;
                 stopped = !done && cancel.IsCancellationRequested;
 
                 bool logRow = step % options.LogEvery == 0 || done || stopped;
                 double now = Elapsed();
-                var averages = sums.ToDictionary(kv => kv.Key, kv => kv.Value / Math.Max(1, stepsInWindow));
+                var averages = sums.Where(kv => counts[kv.Key] > 0).ToDictionary(kv => kv.Key, kv => kv.Value / counts[kv.Key]);
                 double samplesPerSecond = samplesInWindow / Math.Max(1e-9, now - windowStart);
                 if (logRow)
                 {
@@ -169,8 +180,7 @@ public sealed class Trainer
                 progress.Report(new TrainingStatus(step, totalSteps, epoch, options.Epochs, averages, lr, samplesPerSecond, TimeSpan.FromSeconds(now), eta, logRow));
                 if (logRow)
                 {
-                    foreach (var k in sums.Keys.ToList()) sums[k] = 0;
-                    stepsInWindow = 0;
+                    foreach (var k in sums.Keys.ToList()) { sums[k] = 0; counts[k] = 0; }
                     samplesInWindow = 0;
                     windowStart = now;
                 }
@@ -233,13 +243,18 @@ public sealed class Trainer
         var output = task.Forward(batch);
         var total = output.Loss;
         var values = new List<(string, double)>();
-        if (Discriminator is not null && discriminatorOptimizer is not null)
+        if (Discriminator is not null && discriminatorOptimizer is not null && options.Adversarial is { } adv && step % adv.Every == 0)
         {
+            Tensor DInput(Tensor x) => adv.InputSize is { } s && (x.shape[2] != s || x.shape[3] != s)
+                ? nn.functional.adaptive_avg_pool2d(x, [s, s])
+                : x;
+            var real = DInput(batch.Real);
+            var fake = DInput(output.Prediction);
             discriminatorOptimizer.zero_grad();
-            var dLoss = LsganLoss.Discriminator(Discriminator.forward(batch.Real), Discriminator.forward(output.Prediction.detach()));
+            var dLoss = LsganLoss.Discriminator(Discriminator.forward(real), Discriminator.forward(fake.detach()));
             dLoss.backward();
             discriminatorOptimizer.step();
-            var gAdv = LsganLoss.Generator(Discriminator.forward(output.Prediction));
+            var gAdv = LsganLoss.Generator(Discriminator.forward(fake));
             total = total + options.Adversarial!.Weight * gAdv;
             values.Add(("adv_g", gAdv.item<float>()));
             values.Add(("adv_d", dLoss.item<float>()));
@@ -257,10 +272,9 @@ public sealed class Trainer
         return result;
     }
 
-    ValidationResult RunValidation(long step, int epoch, double best)
+    ValidationSummary RunValidation(long step, int epoch, double best)
     {
-        var generator = task.Generator;
-        generator.eval();
+        task.SetMode(false);
         var scores = new List<ImageScores>();
         try
         {
@@ -277,14 +291,14 @@ public sealed class Trainer
         }
         finally
         {
-            generator.train();
+            task.SetMode(true);
         }
         if (scores.Count == 0) throw new HarmoniaException("The validation set is empty.");
         double fmse = scores.Average(s => s.ForegroundMse);
-        return new ValidationResult(step, epoch, scores.Average(s => s.Mse), fmse, scores.Average(s => s.Psnr), scores.Count, fmse < best);
+        return new ValidationSummary(step, epoch, scores.Average(s => s.Mse), fmse, scores.Average(s => s.Psnr), scores.Count, fmse < best);
     }
 
-    Dictionary<string, string> WeightsMetadata(long step, ValidationResult? validationResult)
+    Dictionary<string, string> WeightsMetadata(long step, ValidationSummary? validationResult)
     {
         var meta = new Dictionary<string, string>(task.WeightsMetadata)
         {
