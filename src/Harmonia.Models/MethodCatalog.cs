@@ -14,6 +14,7 @@ public static class MethodCatalog
     {
         var registry = new HarmonizerRegistry();
         ClassicalMethods.RegisterAll(registry);
+        registry.Register(PHNet.PHNetHarmonizer.Descriptor);
         return registry;
     }
 }

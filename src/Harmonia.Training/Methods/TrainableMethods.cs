@@ -50,6 +50,7 @@ public static class TrainableMethods
     {
         var r = new TrainableMethodRegistry();
         r.Register(ChannelGainTask.Method);
+        r.Register(PHNetTask.Method);
         return r;
     }
 }

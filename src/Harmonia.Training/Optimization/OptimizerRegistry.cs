@@ -37,6 +37,7 @@ public sealed class OptimizerRegistry
             (ps, s) => torch.optim.SGD(ps, s.LearningRate, s.Beta1, 0, s.WeightDecay));
         r.Register("rmsprop", "RMSprop (alpha 0.99)",
             (ps, s) => torch.optim.RMSProp(ps, s.LearningRate, 0.99, s.Epsilon, s.WeightDecay));
+        r.Register("lion", "Lion (Chen et al. 2023; PHNet's choice; beta1/beta2 from the settings, paper defaults 0.9/0.99)", (ps, s) => new Optimizers.Lion(ps, s.LearningRate, s.Beta1, s.Beta2, s.WeightDecay));
         return r;
     }
 

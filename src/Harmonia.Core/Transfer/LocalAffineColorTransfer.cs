@@ -1,0 +1,229 @@
+using Harmonia.Core.Imaging;
+
+namespace Harmonia.Core.Transfer;
+
+/// <summary>
+/// Brings a colour change predicted at low resolution to full resolution without losing detail (guided-filter style):
+/// on a grid over the low-res foreground, every node fits a 3x3 affine colour model <c>out ≈ A·in + b</c> by weighted
+/// ridge least squares over the foreground pixels of its 3x3-cell neighbourhood; A and b are then interpolated
+/// bilinearly to every full-resolution pixel and applied to that pixel's own colour. Only the smooth colour mapping
+/// crosses scales; the full-resolution texture of the input passes through it (scaled by A), unlike an upscaled image.
+/// <para>Regularization: a node's A is pulled toward the global model A_g (fitted the same way over all foreground
+/// pixels and pulled toward the identity) with strength ε·(window area): flat or nearly empty windows take the global
+/// model instead of an unstable local one. Nodes with no foreground weight use A_g, b_g.</para>
+/// </summary>
+public sealed class LocalAffineColorTransfer
+{
+    const int Coefficients = 12;   // A row-major (9) then b (3)
+
+    readonly float[] nodes;        // gridHeight x gridWidth x 12
+    readonly int gridWidth, gridHeight, lowWidth, lowHeight, cellSize;
+
+    LocalAffineColorTransfer(float[] nodes, int gridWidth, int gridHeight, int lowWidth, int lowHeight, int cellSize)
+    {
+        this.nodes = nodes;
+        this.gridWidth = gridWidth;
+        this.gridHeight = gridHeight;
+        this.lowWidth = lowWidth;
+        this.lowHeight = lowHeight;
+        this.cellSize = cellSize;
+    }
+
+    /// <summary>Grid nodes along x and y.</summary>
+    public (int Width, int Height) Grid => (gridWidth, gridHeight);
+
+    /// <summary>The fitted model of node (gx, gy): A row-major then b, on values in [0, 1].</summary>
+    public ReadOnlySpan<float> Node(int gx, int gy) => nodes.AsSpan((gy * gridWidth + gx) * Coefficients, Coefficients);
+
+    /// <summary>
+    /// Fits the field from a low-resolution pair.
+    /// </summary>
+    /// <param name="source">Low-res input colours, interleaved RGB in [0, 1], width·height·3.</param>
+    /// <param name="target">Low-res predicted colours, same layout.</param>
+    /// <param name="weight">Per-pixel fit weight (the low-res foreground alpha), width·height.</param>
+    /// <param name="width">Low-res width.</param>
+    /// <param name="height">Low-res height.</param>
+    /// <param name="cellSize">Grid cell size in low-res pixels (a node fits over 3x3 cells).</param>
+    /// <param name="epsilon">Per-pixel ridge strength toward the global model (guided filter's ε, on [0, 1] values).</param>
+    public static LocalAffineColorTransfer Fit(float[] source, float[] target, float[] weight, int width, int height, int cellSize = 8, double epsilon = 1e-3)
+    {
+        if (source.Length != width * height * 3 || target.Length != source.Length || weight.Length != width * height)
+            throw new ArgumentException("Source, target and weight sizes do not match the low-res size.");
+        if (cellSize < 1) throw new ArgumentOutOfRangeException(nameof(cellSize));
+        int gw = (width + cellSize - 1) / cellSize, gh = (height + cellSize - 1) / cellSize;
+
+        // Per-cell weighted moments: W, Σx (3), Σy (3), Σx xᵀ (9), Σx yᵀ (9) = 25 values.
+        const int M = 25;
+        var cells = new double[gw * gh * M];
+        for (int y = 0; y < height; y++)
+        {
+            int cy = y / cellSize;
+            for (int x = 0; x < width; x++)
+            {
+                float w = weight[y * width + x];
+                if (w <= 0) continue;
+                int p = (y * width + x) * 3;
+                Accumulate(cells.AsSpan((cy * gw + x / cellSize) * M, M), w, source.AsSpan(p, 3), target.AsSpan(p, 3));
+            }
+        }
+        var total = new double[M];
+        for (int c = 0; c < gw * gh; c++)
+            for (int k = 0; k < M; k++) total[k] += cells[c * M + k];
+
+        Span<float> identity = stackalloc float[Coefficients];
+        identity.Clear();
+        identity[0] = identity[4] = identity[8] = 1f;
+        var global = new float[Coefficients];
+        if (total[0] > 0) Solve(total, identity, epsilon * total[0], global);
+        else identity.CopyTo(global);
+
+        var result = new float[gw * gh * Coefficients];
+        Parallel.For(0, gh, gy =>
+        {
+            var window = new double[M];
+            for (int gx = 0; gx < gw; gx++)
+            {
+                Array.Clear(window);
+                for (int ny = Math.Max(0, gy - 1); ny <= Math.Min(gh - 1, gy + 1); ny++)
+                    for (int nx = Math.Max(0, gx - 1); nx <= Math.Min(gw - 1, gx + 1); nx++)
+                        for (int k = 0; k < M; k++) window[k] += cells[(ny * gw + nx) * M + k];
+                var output = result.AsSpan((gy * gw + gx) * Coefficients, Coefficients);
+                if (window[0] <= 1e-9) { global.CopyTo(output); continue; }
+                double area = (Math.Min(width, (gx + 2) * cellSize) - Math.Max(0, (gx - 1) * cellSize))
+                              * (double)(Math.Min(height, (gy + 2) * cellSize) - Math.Max(0, (gy - 1) * cellSize));
+                Solve(window, global, epsilon * area, output);
+            }
+        });
+        return new LocalAffineColorTransfer(result, gw, gh, width, height, cellSize);
+    }
+
+    static void Accumulate(Span<double> m, double w, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        m[0] += w;
+        for (int i = 0; i < 3; i++)
+        {
+            m[1 + i] += w * x[i];
+            m[4 + i] += w * y[i];
+            for (int j = 0; j < 3; j++)
+            {
+                m[7 + i * 3 + j] += w * x[i] * x[j];
+                m[16 + i * 3 + j] += w * x[i] * y[j];
+            }
+        }
+    }
+
+    /// <summary>Ridge fit: for each output channel k, (Cxx + λI)·a_k = Cxy[:, k] + λ·prior_k; b = (Σy − A·Σx)/W.</summary>
+    static void Solve(ReadOnlySpan<double> m, ReadOnlySpan<float> prior, double lambda, Span<float> output)
+    {
+        double w = m[0];
+        Span<double> cxx = stackalloc double[9];
+        Span<double> cxy = stackalloc double[9];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                cxx[i * 3 + j] = m[7 + i * 3 + j] - m[1 + i] * m[1 + j] / w + (i == j ? lambda : 0);
+                cxy[i * 3 + j] = m[16 + i * 3 + j] - m[1 + i] * m[4 + j] / w;
+            }
+        Span<double> inv = stackalloc double[9];
+        if (!Invert3(cxx, inv))
+        {
+            prior.CopyTo(output);
+            for (int k = 0; k < 3; k++)
+                output[9 + k] = (float)((m[4 + k] - prior[k * 3] * m[1] - prior[k * 3 + 1] * m[2] - prior[k * 3 + 2] * m[3]) / w);
+            return;
+        }
+        Span<double> rhs = stackalloc double[3];
+        for (int k = 0; k < 3; k++)
+        {
+            for (int i = 0; i < 3; i++) rhs[i] = cxy[i * 3 + k] + lambda * prior[k * 3 + i];
+            double b = m[4 + k];
+            for (int i = 0; i < 3; i++)
+            {
+                double a = inv[i * 3] * rhs[0] + inv[i * 3 + 1] * rhs[1] + inv[i * 3 + 2] * rhs[2];
+                output[k * 3 + i] = (float)a;
+                b -= a * m[1 + i];
+            }
+            output[9 + k] = (float)(b / w);
+        }
+    }
+
+    static bool Invert3(ReadOnlySpan<double> a, Span<double> inv)
+    {
+        double c00 = a[4] * a[8] - a[5] * a[7], c01 = a[5] * a[6] - a[3] * a[8], c02 = a[3] * a[7] - a[4] * a[6];
+        double det = a[0] * c00 + a[1] * c01 + a[2] * c02;
+        if (Math.Abs(det) < 1e-18) return false;
+        double d = 1 / det;
+        inv[0] = c00 * d; inv[1] = (a[2] * a[7] - a[1] * a[8]) * d; inv[2] = (a[1] * a[5] - a[2] * a[4]) * d;
+        inv[3] = c01 * d; inv[4] = (a[0] * a[8] - a[2] * a[6]) * d; inv[5] = (a[2] * a[3] - a[0] * a[5]) * d;
+        inv[6] = c02 * d; inv[7] = (a[1] * a[6] - a[0] * a[7]) * d; inv[8] = (a[0] * a[4] - a[1] * a[3]) * d;
+        return true;
+    }
+
+    /// <summary>
+    /// Applies the field to the full-resolution composite where the mask's alpha is above zero and returns the
+    /// foreground image (other pixels are left black; blend it with <see cref="Rendering.ForegroundRenderer.Blend"/>).
+    /// The low-res image must cover the same field of view as <paramref name="composite"/> (any scale, same aspect).
+    /// Rows run in parallel.
+    /// </summary>
+    public RgbImage Apply(RgbImage composite, Mask mask)
+    {
+        int w = composite.Width, h = composite.Height;
+        var output = new RgbImage(w, h);
+        var bounds = mask.ForegroundBounds();
+        // Bounds of alpha > 0 may exceed the thresholded bounds; use the full image when soft edges exist outside.
+        int x0 = 0, x1 = w, y0 = 0, y1 = h;
+        if (bounds is { } b && !HasSoftAlphaOutside(mask, b)) (x0, x1, y0, y1) = (b.X, b.X + b.Width, b.Y, b.Y + b.Height);
+        double sx = lowWidth / (double)w, sy = lowHeight / (double)h;
+        // Full-res pixel → node coordinate: low-res position (X + 0.5)·s − 0.5, node centres at (g + 0.5)·cell − 0.5.
+        var nodeX0 = new int[w];
+        var fracX = new float[w];
+        for (int x = x0; x < x1; x++)
+        {
+            double g = Math.Clamp(((x + 0.5) * sx) / cellSize - 0.5, 0, gridWidth - 1);
+            nodeX0[x] = Math.Min((int)g, Math.Max(0, gridWidth - 2));
+            fracX[x] = (float)(g - nodeX0[x]);
+        }
+        Parallel.For(y0, y1, y =>
+        {
+            double gy = Math.Clamp(((y + 0.5) * sy) / cellSize - 0.5, 0, gridHeight - 1);
+            int j0 = Math.Min((int)gy, Math.Max(0, gridHeight - 2)), j1 = Math.Min(j0 + 1, gridHeight - 1);
+            float fy = (float)(gy - j0);
+            var row = new float[gridWidth * Coefficients];
+            for (int i = 0; i < row.Length; i++)
+                row[i] = nodes[j0 * gridWidth * Coefficients + i] * (1 - fy) + nodes[j1 * gridWidth * Coefficients + i] * fy;
+            var src = composite.Row(y);
+            var dst = output.Row(y);
+            var alpha = mask.Alpha.AsSpan(y * w, w);
+            Span<float> c = stackalloc float[Coefficients];
+            for (int x = x0; x < x1; x++)
+            {
+                if (alpha[x] <= 0f) continue;
+                int i0 = nodeX0[x], i1 = Math.Min(i0 + 1, gridWidth - 1);
+                float fx = fracX[x];
+                for (int k = 0; k < Coefficients; k++)
+                    c[k] = row[i0 * Coefficients + k] * (1 - fx) + row[i1 * Coefficients + k] * fx;
+                float r = src[x * 3] / 255f, g = src[x * 3 + 1] / 255f, bl = src[x * 3 + 2] / 255f;
+                for (int k = 0; k < 3; k++)
+                {
+                    float v = c[k * 3] * r + c[k * 3 + 1] * g + c[k * 3 + 2] * bl + c[9 + k];
+                    dst[x * 3 + k] = (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
+                }
+            }
+        });
+        return output;
+    }
+
+    static bool HasSoftAlphaOutside(Mask mask, (int X, int Y, int Width, int Height) b)
+    {
+        for (int y = 0; y < mask.Height; y++)
+        {
+            bool insideRows = y >= b.Y && y < b.Y + b.Height;
+            for (int x = 0; x < mask.Width; x++)
+            {
+                if (insideRows && x >= b.X && x < b.X + b.Width) continue;
+                if (mask.Alpha[y * mask.Width + x] > 0f) return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,61 @@
+namespace Harmonia.Models.PHNet;
+
+/// <summary>
+/// PHNet hyper-parameters. <see cref="EncoderChannels"/> are the 7 channel counts from the input (3) to the
+/// bottleneck (official iHarmony config: 3, 16, 32, 64, 128, 256, 512). <see cref="NormalizerGrids"/> are the PN grids
+/// of the last decoder layers (paper: 3x3, 4x4, 5x5 for layers 4, 5, 6). <see cref="FeatureExtractorGrid"/> is the
+/// PFE grid (paper: 5x5 = 25 patches).
+/// </summary>
+public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, int FeatureExtractorGrid = 5, int SeReduction = 8)
+{
+    /// <summary>The paper's full-width configuration.</summary>
+    public static PHNetConfig Official => new([3, 16, 32, 64, 128, 256, 512], [3, 4, 5]);
+
+    /// <summary>Encoder widths divided by <paramref name="divisor"/> (input stays 3 channels).</summary>
+    public static PHNetConfig Scaled(int divisor) =>
+        new(Official.EncoderChannels.Select((c, i) => i == 0 ? c : Math.Max(1, c / divisor)).ToArray(), [3, 4, 5]);
+
+    /// <summary>Inputs must have H and W divisible by this (three stride-2 stages).</summary>
+    public const int SizeMultiple = 8;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the config cannot build a network.</summary>
+    public void Validate()
+    {
+        if (EncoderChannels.Length != 7 || EncoderChannels[0] != 3 || EncoderChannels.Any(c => c < 1))
+            throw new ArgumentException("PHNet needs 7 positive encoder channel counts starting with 3.");
+        if (NormalizerGrids.Length is < 1 or > 6 || NormalizerGrids.Any(g => g < 1))
+            throw new ArgumentException("PHNet needs 1 to 6 PN grid sizes >= 1.");
+        if (FeatureExtractorGrid < 1) throw new ArgumentException("PFE grid must be >= 1.");
+    }
+}
+
+/// <summary>Reads and writes a <see cref="PHNetConfig"/> as string metadata of a weights file.</summary>
+public static class PHNetConfigMetadata
+{
+    /// <summary>Metadata key of the training resolution (the harmonizer's default working size).</summary>
+    public const string WorkingSize = "phnet.working_size";
+
+    const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid", Reduction = "phnet.se_reduction";
+
+    /// <summary>The config as metadata entries.</summary>
+    public static Dictionary<string, string> ToMetadata(PHNetConfig config) => new()
+    {
+        [Channels] = string.Join(",", config.EncoderChannels),
+        [Grids] = string.Join(",", config.NormalizerGrids),
+        [Pfe] = config.FeatureExtractorGrid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [Reduction] = config.SeReduction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
+    public static PHNetConfig? FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(Channels, out var channels)) return null;
+        static int[] Ints(string s) => s.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var config = new PHNetConfig(Ints(channels),
+            metadata.TryGetValue(Grids, out var g) ? Ints(g) : [3, 4, 5],
+            metadata.TryGetValue(Pfe, out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5,
+            metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8);
+        config.Validate();
+        return config;
+    }
+}

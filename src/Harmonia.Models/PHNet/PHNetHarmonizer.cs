@@ -1,0 +1,142 @@
+using System.Globalization;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Imaging;
+using Harmonia.Core.Methods;
+using Harmonia.Core.Rendering;
+using Harmonia.Core.Transfer;
+using Harmonia.Models.Runtime;
+using Harmonia.Models.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harmonia.Models.PHNet;
+
+/// <summary>
+/// PHNet as a harmonizer. The network runs at a working resolution (long side = <c>size</c>, aspect ratio kept, edges
+/// replicated up to a multiple of 8; the padding counts as background of mask 0); its change of the foreground is
+/// brought to full resolution by <see cref="LocalAffineColorTransfer"/> (a per-grid-node affine colour model fitted
+/// between the low-res input and the network output over the foreground, interpolated and applied to the full-res
+/// pixels), then blended with the soft mask by <see cref="ForegroundRenderer.Blend"/>: background bytes are copied.
+/// The network sees the mask binarized at its threshold (as in training).
+/// </summary>
+public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
+{
+    /// <summary>Default weights path, relative to the working directory or the executable's folder.</summary>
+    public const string DefaultModelPath = "models/phnet.safetensors";
+
+    static readonly MethodSetting[] SettingList =
+    [
+        new("model", "PHNet weights (.safetensors with the config in its metadata)", DefaultModelPath),
+        new("size", "working resolution: long side in pixels (0 = the size the weights were trained at)", "0"),
+        new("cell", "grid cell of the full-resolution colour transfer, in working-resolution pixels", "8"),
+    ];
+
+    /// <summary>Registry entry.</summary>
+    public static HarmonizerDescriptor Descriptor { get; } = new(
+        "phnet",
+        "PHNet (patch-based normalization network) at a working resolution, its colour change transferred to full resolution by local affine colour models.",
+        SettingList,
+        settings => new PHNetHarmonizer(
+            ResolveModel(settings.GetString("model", DefaultModelPath)!),
+            settings.GetInt("size", 0, 0, 4096),
+            settings.GetInt("cell", 8, 2, 256)));
+
+    readonly PHNetModel model;
+    readonly int workingSize, cellSize;
+    readonly Lock gate = new();
+
+    /// <summary>Loads weights from <paramref name="modelPath"/>.</summary>
+    public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8)
+    {
+        TorchRuntime.EnsureAvailable();
+        var tensors = SafeTensors.Read(modelPath, out var metadata);
+        try
+        {
+            var config = PHNetConfigMetadata.FromMetadata(metadata) ?? PHNetConfig.Official;
+            model = new PHNetModel(config);
+            try { StateDictIO.Load(model, tensors); }
+            catch (HarmoniaException e) { throw new HarmoniaException($"Weights '{modelPath}': {e.Message}"); }
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+        model.eval();
+        this.workingSize = workingSize > 0 ? workingSize
+            : metadata.TryGetValue(PHNetConfigMetadata.WorkingSize, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : 256;
+        this.cellSize = cellSize;
+    }
+
+    /// <summary>Wraps an in-memory network (tests, benchmarks).</summary>
+    public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8)
+    {
+        this.model = model;
+        model.eval();
+        this.workingSize = workingSize;
+        this.cellSize = cellSize;
+    }
+
+    static string ResolveModel(string path)
+    {
+        if (File.Exists(path)) return path;
+        var beside = Path.Combine(AppContext.BaseDirectory, path);
+        if (!Path.IsPathRooted(path) && File.Exists(beside)) return beside;
+        throw new HarmoniaException($"PHNet weights not found at '{path}' (set --set model=PATH).");
+    }
+
+    /// <inheritdoc />
+    public RgbImage Harmonize(RgbImage composite, Mask mask)
+    {
+        int fg = mask.ForegroundCount();
+        if (fg == 0 || fg == mask.Alpha.Length) return composite.Clone();   // nothing to move, or no background to match
+        int w = composite.Width, h = composite.Height;
+        double scale = workingSize / (double)Math.Max(w, h);
+        int lw = Math.Max(1, (int)Math.Round(w * scale)), lh = Math.Max(1, (int)Math.Round(h * scale));
+        var low = Resize.Rgb(composite, lw, lh, ResizeFilter.Bilinear);
+        var lowMask = Resize.Mask(mask, lw, lh, ResizeFilter.Bilinear);
+        var source = new float[lw * lh * 3];
+        for (int i = 0; i < source.Length; i++) source[i] = low.Pixels[i] / 255f;
+        var binary = new float[lw * lh];
+        for (int i = 0; i < binary.Length; i++) binary[i] = lowMask.Alpha[i] >= mask.Threshold ? 1f : 0f;
+        if (!binary.Any(v => v > 0)) return composite.Clone();
+
+        var target = RunNetwork(source, binary, lw, lh);
+        var field = LocalAffineColorTransfer.Fit(source, target, binary, lw, lh, cellSize);
+        return ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
+    }
+
+    /// <summary>Runs the network on an interleaved low-res image (replicate-padded to multiples of 8); returns its output, same layout.</summary>
+    float[] RunNetwork(float[] source, float[] mask, int lw, int lh)
+    {
+        int m = PHNetConfig.SizeMultiple;
+        int pw = (lw + m - 1) / m * m, ph = (lh + m - 1) / m * m;
+        var planar = new float[3 * pw * ph];
+        var planarMask = new float[pw * ph];
+        for (int y = 0; y < ph; y++)
+        {
+            int sy = Math.Min(y, lh - 1);
+            for (int x = 0; x < pw; x++)
+            {
+                int sx = Math.Min(x, lw - 1);
+                for (int c = 0; c < 3; c++) planar[(c * ph + y) * pw + x] = source[(sy * lw + sx) * 3 + c];
+                if (y < lh && x < lw) planarMask[y * pw + x] = mask[y * lw + x];
+            }
+        }
+        float[] result;
+        lock (gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var output = model.forward(tensor(planar, new long[] { 1, 3, ph, pw }), tensor(planarMask, new long[] { 1, 1, ph, pw }));
+            result = output.data<float>().ToArray();
+        }
+        var interleaved = new float[lw * lh * 3];
+        for (int y = 0; y < lh; y++)
+            for (int x = 0; x < lw; x++)
+                for (int c = 0; c < 3; c++) interleaved[(y * lw + x) * 3 + c] = result[(c * ph + y) * pw + x];
+        return interleaved;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => model.Dispose();
+}

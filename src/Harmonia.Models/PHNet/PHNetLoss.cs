@@ -1,0 +1,80 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harmonia.Models.PHNet;
+
+/// <summary>
+/// PHNet objective (paper eq. 15): <c>L = 0.2·L_PSNR + 0.01·L_FN-MSE + 0.01·L_G</c>, on images in [0, 1]
+/// (the prediction already blended with the mask, so background errors are those of the composite, i.e. zero on
+/// paired data). Per sample, then averaged over the batch:
+/// <list type="bullet">
+/// <item><c>L_PSNR = 100 / PSNR</c>, PSNR = 20·log10(max(I) / RMSE(Î, I)) in dB, max(I) the target's maximum (eq. 13;
+/// the paper writes log10(max(I)/‖Î − I‖₂) and calls it the PSNR, we use the PSNR in dB). RMSE is floored at 1e-5
+/// (PSNR ≤ 100 dB for a white target) and PSNR at 1 dB so the term stays finite and positive.</item>
+/// <item><c>L_FN-MSE = ‖Î − I‖²₂ / max(A_min, Σ M)</c> with A_min = 100 pixels (eq. 14; the sum runs over all
+/// channels and pixels, the area over the binary mask's pixels).</item>
+/// <item><c>L_G = MSE(∂x Î, ∂x I) + MSE(∂y Î, ∂y I)</c> with forward differences (the paper: "the MSE of gradients").</item>
+/// </list>
+/// </summary>
+public sealed class PHNetLoss
+{
+    /// <summary>λ0, λ1, λ2 of eq. 15.</summary>
+    public double PsnrWeight { get; init; } = 0.2;
+    /// <inheritdoc cref="PsnrWeight"/>
+    public double FnMseWeight { get; init; } = 0.01;
+    /// <inheritdoc cref="PsnrWeight"/>
+    public double GradientWeight { get; init; } = 0.01;
+    /// <summary>A_min of eq. 14, in pixels.</summary>
+    public double MinArea { get; init; } = 100;
+
+    /// <summary>
+    /// prediction, target: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) binary. Returns the total (scalar) and the three
+    /// unweighted terms (scalars) named "psnr", "fnmse", "grad".
+    /// </summary>
+    public (Tensor Total, IReadOnlyDictionary<string, Tensor> Terms) Compute(Tensor prediction, Tensor target, Tensor mask)
+    {
+        var psnr = PsnrTerm(prediction, target);
+        var fn = ForegroundNormalizedMse(prediction, target, mask, MinArea);
+        var grad = GradientMse(prediction, target);
+        var total = psnr.mul(ScalarCache.Of(PsnrWeight)) + fn.mul(ScalarCache.Of(FnMseWeight)) + grad.mul(ScalarCache.Of(GradientWeight));
+        return (total, new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad });
+    }
+
+    /// <summary>Batch mean of 100 / PSNR(dB) (eq. 13).</summary>
+    public static Tensor PsnrTerm(Tensor prediction, Tensor target)
+    {
+        var dims = new long[] { 1, 2, 3 };
+        var rmse = (prediction - target).square().mean(dims).sqrt().clamp_min(ScalarCache.Of(1e-5));
+        var peak = target.amax(dims).clamp_min(ScalarCache.Of(1e-5));
+        var psnr = (peak / rmse).log10().mul(ScalarCache.Of(20)).clamp_min(ScalarCache.Of(1.0));
+        return psnr.reciprocal().mul(ScalarCache.Of(100)).mean();
+    }
+
+    /// <summary>Batch mean of Σ(Î − I)² / max(A_min, Σ M) (eq. 14).</summary>
+    public static Tensor ForegroundNormalizedMse(Tensor prediction, Tensor target, Tensor mask, double minArea = 100)
+    {
+        var squared = (prediction - target).square().sum(new long[] { 1, 2, 3 });
+        var area = mask.sum(new long[] { 1, 2, 3 }).clamp_min(ScalarCache.Of(minArea));
+        return (squared / area).mean();
+    }
+
+    /// <summary>MSE of horizontal plus MSE of vertical forward differences.</summary>
+    public static Tensor GradientMse(Tensor prediction, Tensor target)
+    {
+        var dx = (Dx(prediction) - Dx(target)).square().mean();
+        var dy = (Dy(prediction) - Dy(target)).square().mean();
+        return dx + dy;
+    }
+
+    static Tensor Dx(Tensor x)
+    {
+        long w = x.shape[3];
+        return x.narrow(3, 1, w - 1) - x.narrow(3, 0, w - 1);
+    }
+
+    static Tensor Dy(Tensor x)
+    {
+        long h = x.shape[2];
+        return x.narrow(2, 1, h - 1) - x.narrow(2, 0, h - 1);
+    }
+}

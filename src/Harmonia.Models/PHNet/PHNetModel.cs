@@ -1,0 +1,128 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harmonia.Models.PHNet;
+
+/// <summary>
+/// PHNet (Efremyan et al., "PHNet: Patch-based Normalization for Portrait Harmonization"), module layout and
+/// parameter names as in the official PyTorch code (befozg/PHNet, <c>PHNet</c> class):
+/// <list type="bullet">
+/// <item><c>encoder.{0..5}</c>: conv + InstanceNorm (no affine) + ReLU, alternating k4 s2 and k3 s1 (padding 1).</item>
+/// <item><c>SE_block</c>: squeeze-and-excitation on the bottleneck; from stage 2 on its channel weights are combined
+/// with the pooled output of <c>feature_extractor</c> (PFE, 5x5 grid).</item>
+/// <item><c>skip.{i}</c>: 3x3 conv (no bias) + ReLU fusing the decoder state with the mirrored encoder output;
+/// <c>decoder.{i}</c>: transposed convs (k3 s1 / k4 s2) with BatchNorm in the lower layers and LeakyReLU.</item>
+/// <item><c>normalizers.{k}</c>: PN blocks (eqs. 2-12) normalizing the encoder features that feed the last
+/// decoder layers (grids 3, 4, 5). The paper says PN blocks sit in decoder layers 4-6 with 9/16/25 patches; the
+/// official code applies them to the skip features of those layers but, by an index offset, only to two of them
+/// with grids 10 and 5; we apply one to each of the last three, with the paper's grids.</item>
+/// </list>
+/// <see cref="forward"/> returns the raw network image (sigmoid); <see cref="Harmonize"/> blends it with the mask so
+/// the background is exactly the composite's. H and W must be multiples of 8; any aspect ratio works.
+/// </summary>
+public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // fields are named as in the PyTorch state dict
+    readonly PatchFeatureExtractor feature_extractor;
+    readonly ModuleList<Sequential> encoder;
+    readonly ModuleList<PatchNormalizer> normalizers;
+    readonly ModuleList<Sequential> decoder;
+    readonly ModuleList<Sequential> skip;
+    readonly SqueezeExcitation SE_block;
+#pragma warning restore IDE1006
+
+    readonly int normalizedFrom;
+
+    /// <summary>The configuration the network was built with.</summary>
+    public PHNetConfig Config { get; }
+
+    /// <summary>Whether the PFE feeds the SE block (paper: off in stage 1, on in stages 2 and 3).</summary>
+    public bool UseFeatureExtractor { get; set; } = true;
+
+    /// <summary>Builds the network.</summary>
+    public PHNetModel(PHNetConfig config) : base("PHNet")
+    {
+        config.Validate();
+        Config = config;
+        var e = config.EncoderChannels;
+        feature_extractor = new PatchFeatureExtractor(e[0], config.FeatureExtractorGrid);
+        encoder = new ModuleList<Sequential>();
+        for (int i = 0; i < 6; i++)
+        {
+            bool down = i % 2 == 0;
+            encoder.Add(nn.Sequential(
+                nn.Conv2d(e[i], e[i + 1], down ? 4 : 3, stride: down ? 2 : 1, padding: 1),
+                nn.InstanceNorm2d(e[i + 1]),
+                nn.ReLU()));
+        }
+
+        var r = e.Reverse().ToArray();                      // r[0] = bottleneck ... r[6] = 3
+        normalizedFrom = 6 - config.NormalizerGrids.Length;
+        normalizers = new ModuleList<PatchNormalizer>();
+        for (int k = 0; k < config.NormalizerGrids.Length; k++)
+            normalizers.Add(new PatchNormalizer(r[normalizedFrom + k], config.NormalizerGrids[k]));
+
+        decoder = new ModuleList<Sequential>();
+        skip = new ModuleList<Sequential>();
+        for (int i = 0; i < 6; i++)
+        {
+            bool up = i % 2 == 1;
+            long output = i == 5 ? 3 : r[i + 1];
+            nn.Module<Tensor, Tensor> norm = i < normalizedFrom ? nn.BatchNorm2d(output) : nn.Identity();
+            nn.Module<Tensor, Tensor> activation = i == 5 ? nn.Identity() : nn.LeakyReLU();
+            decoder.Add(nn.Sequential(
+                nn.ConvTranspose2d(r[i], output, up ? 4 : 3, stride: up ? 2 : 1, padding: 1),
+                norm,
+                activation));
+            skip.Add(nn.Sequential(nn.Conv2d(2 * r[i], r[i], 3, padding: 1, bias: false), nn.ReLU()));
+        }
+
+        SE_block = new SqueezeExcitation(e[6], config.SeReduction);
+        RegisterComponents();
+    }
+
+    /// <summary>The encoder parameters (frozen in stage 2).</summary>
+    public IEnumerable<Parameter> EncoderParameters() => encoder.parameters();
+
+    /// <summary>
+    /// image (N, 3, H, W) in [0, 1], mask (N, 1, H, W) in [0, 1] → network image (N, 3, H, W) in (0, 1), not blended.
+    /// </summary>
+    public override Tensor forward(Tensor image, Tensor mask)
+    {
+        if (image.shape[2] % PHNetConfig.SizeMultiple != 0 || image.shape[3] % PHNetConfig.SizeMultiple != 0)
+            throw new ArgumentException($"PHNet needs H and W divisible by {PHNetConfig.SizeMultiple}, got {image.shape[2]}x{image.shape[3]}.");
+        using var scope = NewDisposeScope();
+        var auxiliary = UseFeatureExtractor ? feature_extractor.forward(image, mask) : null;
+
+        var features = new List<Tensor>(6);
+        var masks = new List<Tensor>(6);
+        var x = image;
+        var m = mask;
+        for (int i = 0; i < 6; i++)
+        {
+            x = encoder[i].forward(x);
+            if (i % 2 == 0) m = nn.functional.avg_pool2d(m, 2);   // area-downsampled mask follows the k4 s2 convs
+            features.Add(x);
+            masks.Add(m);
+        }
+
+        x = SE_block.forward(x, auxiliary);
+        for (int i = 0; i < 6; i++)
+        {
+            var skipFeature = features[5 - i];
+            if (i >= normalizedFrom) skipFeature = normalizers[i - normalizedFrom].forward(skipFeature, masks[5 - i]);
+            x = skip[i].forward(cat(new[] { x, skipFeature }, 1));
+            x = decoder[i].forward(x);
+        }
+        return x.sigmoid().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Network image blended with the mask: <c>out = net·m + image·(1 − m)</c>, shapes as <see cref="forward"/>.</summary>
+    public Tensor Harmonize(Tensor image, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var raw = forward(image, mask);
+        return (raw * mask + image * mask.neg().add_(ScalarCache.Of(1))).MoveToOuterDisposeScope();
+    }
+}
