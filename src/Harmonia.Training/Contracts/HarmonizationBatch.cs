@@ -42,4 +42,22 @@ public interface IBatchSource
 
     /// <summary>Batches of epoch <paramref name="epoch"/> (seeded: the same epoch gives the same order and augmentations).</summary>
     IEnumerable<HarmonizationBatch> Epoch(int epoch);
+
+    /// <summary>Batches per epoch when known (null otherwise); the trainer uses it for progress, ETA and resume.</summary>
+    int? BatchesPerEpoch => null;
+
+    /// <summary>
+    /// Batches of <paramref name="epoch"/> starting at batch <paramref name="startBatch"/> (used to resume mid-epoch;
+    /// the batches served are those the full epoch would serve from that index). The default enumerates and
+    /// disposes the skipped batches; sources override it to skip decoding.
+    /// </summary>
+    IEnumerable<HarmonizationBatch> Epoch(int epoch, int startBatch)
+    {
+        int index = 0;
+        foreach (var batch in Epoch(epoch))
+        {
+            if (index++ < startBatch) { batch.Dispose(); continue; }
+            yield return batch;
+        }
+    }
 }

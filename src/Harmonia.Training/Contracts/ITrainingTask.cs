@@ -21,6 +21,15 @@ public interface ITrainingTask
 
     /// <summary>Runs the generator on a batch in training mode and returns its prediction and loss terms.</summary>
     TrainStepOutput Forward(HarmonizationBatch batch);
+
+    /// <summary>
+    /// Called by the trainer before each epoch (including the epoch a resumed run continues in), e.g. to change
+    /// a training stage. Default: nothing. The optimizer is built once over <see cref="TrainableParameters"/> at start.
+    /// </summary>
+    void OnEpochStart(int epoch) { }
+
+    /// <summary>String metadata stored in the shipped weights files (configuration the loader of the weights needs). Default: none.</summary>
+    IReadOnlyDictionary<string, string> WeightsMetadata => new Dictionary<string, string>();
 }
 
 /// <summary>
