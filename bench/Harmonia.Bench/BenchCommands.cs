@@ -8,6 +8,6 @@ public static class BenchCommands
     /// <summary>Every benchmark subcommand.</summary>
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return S2CRNetBench.Create();
     }
 }

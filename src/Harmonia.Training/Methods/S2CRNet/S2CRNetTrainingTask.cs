@@ -34,7 +34,7 @@ public sealed class S2CRNetTrainingTask : ITrainingTask
     public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => model.TrainableParameters();
 
     /// <summary>Configuration stored in the weights file so the harmonizer rebuilds the same model.</summary>
-    public IReadOnlyDictionary<string, string> WeightsMetadata => new Dictionary<string, string>(); // PENDING
+    public IReadOnlyDictionary<string, string> WeightsMetadata => S2CRNetWeights.Metadata(model.Config);
 
     /// <inheritdoc />
     public TrainStepOutput Forward(HarmonizationBatch batch)
