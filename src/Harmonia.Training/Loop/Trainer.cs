@@ -20,7 +20,7 @@ namespace Harmonia.Training.Loop;
 /// <param name="WeightsPath">The last generator weights (<c>generator.safetensors</c>).</param>
 /// <param name="BestWeightsPath">The best generator weights by validation fMSE (<c>best.safetensors</c>), when validated.</param>
 /// <param name="LastValidation">The last validation, if any.</param>
-public sealed record TrainingResult(long Steps, int Epoch, bool Stopped, string WeightsPath, string? BestWeightsPath, ValidationResult? LastValidation);
+public sealed record TrainingResult(long Steps, int Epoch, bool Stopped, string WeightsPath, string? BestWeightsPath, ValidationSummary? LastValidation);
 
 /// <summary>
 /// The generic training loop. Knows no method: it takes an <see cref="ITrainingTask"/> (generator + its losses),
@@ -74,7 +74,7 @@ public sealed class Trainer
         var parameters = task.TrainableParameters().ToList();
         if (parameters.Count == 0) throw new HarmoniaException($"Method '{task.Name}' has no trainable parameters.");
         using var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
-        Discriminator = options.Adversarial is null ? null : new PatchDiscriminator();
+        Discriminator = options.Adversarial is null ? null : new PatchDiscriminator(3, options.Adversarial.BaseChannels);
         using var discriminatorOptimizer = Discriminator is null ? null
             : torch.optim.RMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
 
@@ -98,7 +98,7 @@ public sealed class Trainer
         long step = state.Step;
         int epoch = state.Epoch, batchInEpoch = state.BatchInEpoch;
         double best = state.BestForegroundMse;
-        ValidationResult? lastValidation = null;
+        ValidationSummary? lastValidation = null;
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         var termOrder = new List<string>();
         int stepsInWindow = 0;
@@ -257,7 +257,7 @@ public sealed class Trainer
         return result;
     }
 
-    ValidationResult RunValidation(long step, int epoch, double best)
+    ValidationSummary RunValidation(long step, int epoch, double best)
     {
         var generator = task.Generator;
         generator.eval();
@@ -281,10 +281,10 @@ public sealed class Trainer
         }
         if (scores.Count == 0) throw new HarmoniaException("The validation set is empty.");
         double fmse = scores.Average(s => s.ForegroundMse);
-        return new ValidationResult(step, epoch, scores.Average(s => s.Mse), fmse, scores.Average(s => s.Psnr), scores.Count, fmse < best);
+        return new ValidationSummary(step, epoch, scores.Average(s => s.Mse), fmse, scores.Average(s => s.Psnr), scores.Count, fmse < best);
     }
 
-    Dictionary<string, string> WeightsMetadata(long step, ValidationResult? validationResult)
+    Dictionary<string, string> WeightsMetadata(long step, ValidationSummary? validationResult)
     {
         var meta = new Dictionary<string, string>(task.WeightsMetadata)
         {

@@ -5,7 +5,8 @@ namespace Harmonia.Training.Loop;
 /// <summary>Optional adversarial training (LSGAN with a <see cref="Adversarial.PatchDiscriminator"/>, trained with RMSprop).</summary>
 /// <param name="Weight">Weight of the generator's LSGAN term. Default 0.01 as in S²CRNet's official code (the paper says 1).</param>
 /// <param name="LearningRate">Discriminator RMSprop learning rate.</param>
-public sealed record AdversarialOptions(double Weight = 0.01, double LearningRate = 2e-4);
+/// <param name="BaseChannels">Channels of the discriminator's first block (64 as in S²CRNet; smaller for quick tests).</param>
+public sealed record AdversarialOptions(double Weight = 0.01, double LearningRate = 2e-4, int BaseChannels = 64);
 
 /// <summary>Learning-rate schedule.</summary>
 public enum LearningRateSchedule

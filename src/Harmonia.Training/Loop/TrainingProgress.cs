@@ -22,7 +22,7 @@ public sealed record TrainingStatus(long Step, long? TotalSteps, int Epoch, int 
 /// <param name="Psnr">Mean PSNR (dB, peak 255).</param>
 /// <param name="Samples">Images evaluated.</param>
 /// <param name="IsBest">Whether this is the best fMSE so far (best weights were written).</param>
-public sealed record ValidationResult(long Step, int Epoch, double Mse, double ForegroundMse, double Psnr, int Samples, bool IsBest);
+public sealed record ValidationSummary(long Step, int Epoch, double Mse, double ForegroundMse, double Psnr, int Samples, bool IsBest);
 
 /// <summary>Receives progress from the trainer (the CLI draws a progress bar or prints lines).</summary>
 public interface ITrainingProgress
@@ -31,7 +31,7 @@ public interface ITrainingProgress
     void Report(TrainingStatus status);
 
     /// <summary>Called after each validation.</summary>
-    void Validated(ValidationResult result);
+    void Validated(ValidationSummary result);
 
     /// <summary>A one-line note (resume, checkpoint, warnings).</summary>
     void Message(string line);
@@ -52,7 +52,7 @@ public sealed class LineProgress(TextWriter writer) : ITrainingProgress
     }
 
     /// <inheritdoc />
-    public void Validated(ValidationResult r)
+    public void Validated(ValidationSummary r)
     {
         writer.WriteLine($"validation step {r.Step}: MSE {r.Mse:0.00} fMSE {r.ForegroundMse:0.00} PSNR {r.Psnr:0.00} dB on {r.Samples} images{(r.IsBest ? " (best)" : "")}");
         writer.Flush();
