@@ -25,6 +25,12 @@ public sealed class S2CRNetHarmonizer : IHarmonizer, IDisposable
     readonly Tensor inputTensor;
     readonly Tensor labelTensor;
 
+    /// <summary>Milliseconds of the last call's thumbnail step (crop, reduce, resize, mask multiply).</summary>
+    public double LastThumbnailMs { get; private set; }
+
+    /// <summary>Milliseconds of the last call's network step (tensor copy, encoder, heads).</summary>
+    public double LastNetworkMs { get; private set; }
+
     /// <summary>The curves of the last call (null before the first).</summary>
     public CurveSet? LastCurves { get; private set; }
 
@@ -53,16 +59,20 @@ public sealed class S2CRNetHarmonizer : IHarmonizer, IDisposable
     /// <summary>Runs the network on the thumbnails of <paramref name="composite"/>/<paramref name="mask"/> and returns the curve cascade.</summary>
     public CurveSet PredictCurves(RgbImage composite, Mask mask)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         FillInputs(composite, mask);
+        LastThumbnailMs = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        inputTensor.copy_(torch.from_array(input).view(2, 3, size, size));
+        inputTensor.data<float>().CopyFrom(input);
         var fg = inputTensor.narrow(0, 0, 1);
         var bg = inputTensor.narrow(0, 1, 1);
         var (fore, back) = model.Encode(fg, bg);
         var p = model.CurveParameters(fore, back, model.Config.Semantic ? labelTensor : null);
         var values = p.contiguous().data<float>().ToArray();
         LastCurves = new CurveSet(model.Config.Stages, model.Config.Levels, values);
+        LastNetworkMs = watch.Elapsed.TotalMilliseconds;
         return LastCurves;
     }
 

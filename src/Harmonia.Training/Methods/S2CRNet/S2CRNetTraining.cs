@@ -18,6 +18,7 @@ public static class S2CRNetTraining
             new MethodSetting("levels", "curve levels L", "64"),
             new MethodSetting("semantic", "semantic CRM (uses semantic-labels.txt of the dataset)", "false"),
             new MethodSetting("activation", "curve parameter activation: softplus (positive, starts at identity) or identity (official raw p)", "softplus"),
+            new MethodSetting("freeze-backbone", "train only the curve heads (no backward through the trunk; for small CPU budgets)", "false"),
             new MethodSetting("init-backbone", "Caffe SqueezeNet 1.1 ONNX file to initialize the trunk (e.g. ../shared/pretrained/squeezenet1.1-trunk-snacks.onnx)", ""),
         ],
         context => Create(context.Settings, context.Size));
@@ -38,6 +39,7 @@ public static class S2CRNetTraining
             Activation: activation,
             InputSize: size);
         var backbone = settings.GetString("init-backbone", "");
-        return new S2CRNetTrainingTask(new S2CRNetModel(config), string.IsNullOrWhiteSpace(backbone) ? null : backbone);
+        bool freeze = bool.TryParse(settings.GetString("freeze-backbone", "false"), out var f) && f;
+        return new S2CRNetTrainingTask(new S2CRNetModel(config), string.IsNullOrWhiteSpace(backbone) ? null : backbone, freeze);
     }
 }
