@@ -11,7 +11,12 @@ namespace Harmonia.Core.Curves;
 public static class CurveJson
 {
     static readonly string[] ChannelNames = ["R", "G", "B"];
-    static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The JSON document.</summary>
     public sealed record Document(
