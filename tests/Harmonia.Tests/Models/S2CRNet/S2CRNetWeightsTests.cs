@@ -85,3 +85,23 @@ public class S2CRNetWeightsTests
         Assert.Equal(new long[] { 1, 512, 15, 15 }, trunk.forward(torch.rand(1, 3, 256, 256)).shape);
     }
 }
+
+public class S2CRNetShippedModelTests
+{
+    [SkippableFact]
+    public void Embedded_default_weights_harmonize_and_keep_the_background()
+    {
+        Skip.IfNot(S2CRNetWeights.HasEmbedded, "no models/s2crnet-c.safetensors at build time");
+        TorchRuntime.EnsureAvailable();
+        var registry = Harmonia.Models.MethodCatalog.CreateDefault();
+        Assert.Equal("s2crnet", Harmonia.Models.MethodCatalog.DefaultMethod);
+        var method = registry.Create("s2crnet");
+        var image = TestImages.Gradient(64, 48, seed: 6);
+        var mask = TestImages.Ellipse(64, 48);
+        var result = method.Harmonize(image, mask);
+        for (int i = 0; i < image.PixelCount; i++)
+            if (mask.Alpha[i] <= 0f)
+                for (int c = 0; c < 3; c++) Assert.Equal(image.Pixels[3 * i + c], result.Pixels[3 * i + c]);
+        (method as IDisposable)?.Dispose();
+    }
+}
