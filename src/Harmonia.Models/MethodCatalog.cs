@@ -6,8 +6,8 @@ namespace Harmonia.Models;
 /// <summary>The composition root of methods: every classical and learned method, registered by name.</summary>
 public static class MethodCatalog
 {
-    /// <summary>The method <c>harmonize</c> uses when none is named.</summary>
-    public const string DefaultMethod = "reinhard";
+    /// <summary>The method <c>harmonize</c> uses when none is named: s2crnet when its weights are embedded, else reinhard.</summary>
+    public static string DefaultMethod => S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name : "reinhard";
 
     /// <summary>A registry holding every method Harmonia ships.</summary>
     public static HarmonizerRegistry CreateDefault()
@@ -15,6 +15,7 @@ public static class MethodCatalog
         var registry = new HarmonizerRegistry();
         ClassicalMethods.RegisterAll(registry);
         registry.Register(PHNet.PHNetHarmonizer.Descriptor);
+        registry.Register(S2CRNet.S2CRNetMethod.Descriptor);
         return registry;
     }
 }

@@ -27,14 +27,19 @@ public static class HarmonizeCommand
         var format = new Option<string>("--format") { Description = "Folder mode: output format png, jpg or webp.", DefaultValueFactory = _ => "png" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Folder mode: keep outputs that already exist (resume a stopped run)." };
         var methodOptions = new MethodOptions();
+        var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting)." };
+        var label = new Option<string?>("--label") { Description = "s2crnet: foreground class person|vehicle|animal|food|other (sets 'label')." };
+        var curvesOut = new Option<string?>("--curves-out") { Description = "s2crnet: write the predicted curves as JSON (sets 'curves-out')." };
 
         var command = new Command("harmonize", "Harmonize a composite's foreground to its background (one image or a folder).")
         {
-            input, maskArg, output, quality, strength, format, skipExisting,
+            input, maskArg, output, quality, strength, format, skipExisting, modelFile, label, curvesOut,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
         {
+            var flagSettings = MethodSettings.From(new (string Key, string? Value)[] { ("model", parsed.GetValue(modelFile)), ("label", parsed.GetValue(label)), ("curves-out", parsed.GetValue(curvesOut)) }
+                .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
             var options = new FileHarmonizeOptions(methodOptions.GetThreshold(parsed), parsed.GetValue(quality), parsed.GetValue(strength));
             if (options.Quality is < 1 or > 100) throw new UsageException($"--quality must be between 1 and 100, got {options.Quality}.");
             if (!(options.Strength >= 0f && options.Strength <= 1f)) throw new UsageException($"--strength must be between 0 and 1, got {options.Strength}.");
@@ -46,11 +51,11 @@ public static class HarmonizeCommand
                 if (mask is not null) throw new UsageException("Folder mode takes no mask argument: masks are found next to the composites.");
                 var ext = "." + parsed.GetValue(format)!.ToLowerInvariant().TrimStart('.');
                 ImageCodec.EnsureWritableExtension(ext);
-                var method = methodOptions.CreateMethod(parsed);
+                var method = methodOptions.CreateMethod(parsed, flagSettings);
                 return RunFolder(method, composite, outPath, ext, options, parsed.GetValue(skipExisting));
             }
             if (mask is null) throw new UsageException("Missing the mask argument: harmonia harmonize COMPOSITE MASK -o OUT.");
-            var single = methodOptions.CreateMethod(parsed);
+            var single = methodOptions.CreateMethod(parsed, flagSettings);
             var watch = Stopwatch.StartNew();
             var result = FileHarmonizer.Run(single, composite, mask, outPath, options);
             if (result.Warning is not null) Console.Error.WriteLine($"harmonia: warning: {result.Warning}.");

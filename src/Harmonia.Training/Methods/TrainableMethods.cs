@@ -51,6 +51,7 @@ public static class TrainableMethods
         var r = new TrainableMethodRegistry();
         r.Register(ChannelGainTask.Method);
         r.Register(PHNetTask.Method);
+        r.Register(S2CRNet.S2CRNetTraining.Method);
         return r;
     }
 }

@@ -1,0 +1,77 @@
+namespace Harmonia.Core.Imaging;
+
+/// <summary>
+/// Fast thumbnails of large images for networks: an integer-factor box average straight from the interleaved bytes
+/// (parallel rows, no full-size float planes), then <see cref="Resize"/> (antialiased) to the exact size.
+/// </summary>
+public static class Thumbnail
+{
+    /// <summary>
+    /// The region (x, y, w, h) of <paramref name="source"/> resized to <paramref name="size"/>²: first box-reduced by
+    /// the largest integer factor that keeps at least 2·size pixels per side, then resized with <paramref name="filter"/>.
+    /// </summary>
+    public static RgbImage Rgb(RgbImage source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    {
+        int f = Factor(region.Width, region.Height, size);
+        int w = region.Width / f, h = region.Height / f;
+        var reduced = new RgbImage(w, h);
+        int srcStride = source.Stride;
+        var src = source.Pixels;
+        var dst = reduced.Pixels;
+        float inv = 1f / (f * f);
+        Parallel.For(0, h, ty =>
+        {
+            var sums = new int[w * 3];
+            for (int dy = 0; dy < f; dy++)
+            {
+                int rowStart = (region.Y + ty * f + dy) * srcStride + region.X * 3;
+                for (int tx = 0; tx < w; tx++)
+                {
+                    int o = rowStart + tx * f * 3;
+                    int r = 0, g = 0, b = 0;
+                    for (int dx = 0; dx < f; dx++, o += 3)
+                    {
+                        r += src[o];
+                        g += src[o + 1];
+                        b += src[o + 2];
+                    }
+                    sums[tx * 3] += r;
+                    sums[tx * 3 + 1] += g;
+                    sums[tx * 3 + 2] += b;
+                }
+            }
+            int d = ty * w * 3;
+            for (int i = 0; i < sums.Length; i++) dst[d + i] = (byte)(sums[i] * inv + 0.5f);
+        });
+        return w == size && h == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+    }
+
+    /// <summary>The same reduction for a mask's soft alpha.</summary>
+    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    {
+        int f = Factor(region.Width, region.Height, size);
+        int w = region.Width / f, h = region.Height / f;
+        var alpha = new float[w * h];
+        var src = source.Alpha;
+        float inv = 1f / (f * f);
+        Parallel.For(0, h, ty =>
+        {
+            for (int dy = 0; dy < f; dy++)
+            {
+                int rowStart = (region.Y + ty * f + dy) * source.Width + region.X;
+                for (int tx = 0; tx < w; tx++)
+                {
+                    float s = 0;
+                    int o = rowStart + tx * f;
+                    for (int dx = 0; dx < f; dx++) s += src[o + dx];
+                    alpha[ty * w + tx] += s;
+                }
+            }
+            for (int tx = 0; tx < w; tx++) alpha[ty * w + tx] *= inv;
+        });
+        var reduced = new Mask(w, h, alpha, source.Threshold);
+        return w == size && h == size ? reduced : Resize.Mask(reduced, size, size, filter);
+    }
+
+    static int Factor(int width, int height, int size) => Math.Max(1, Math.Min(width, height) / (2 * size));
+}

@@ -1,0 +1,90 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harmonia.Models.S2CRNet;
+
+/// <summary>The official <c>Projection</c> wrapper: one linear layer named <c>fc1</c> (its optional final ReLU is off in the official config).</summary>
+public sealed class Projection : nn.Module<Tensor, Tensor>
+{
+    readonly Linear fc1;
+
+    /// <summary>Linear in → out.</summary>
+    public Projection(long inFeatures, long outFeatures) : base(nameof(Projection))
+    {
+        fc1 = nn.Linear(inFeatures, outFeatures);
+        RegisterComponents();
+    }
+
+    /// <summary>(N, in) → (N, out).</summary>
+    public override Tensor forward(Tensor x) => fc1.forward(x);
+
+    /// <summary>The layer, for initialization.</summary>
+    internal Linear Layer => fc1;
+}
+
+/// <summary>
+/// One CRM (official <c>CurveRenderwithConcat</c>): raw P = φ_f(F_f) + φ_b(F_b), 3 × L values.
+/// Semantic CRM: φ_f is replaced by <c>fc_f_label</c> over [F_f, MLP(one-hot)] with MLP = 5→32 ReLU →64.
+/// The label layers exist in every head (as in the official state dict) but are used only when semantic is on.
+/// </summary>
+public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+{
+    readonly Projection fc_f_1;
+    readonly Projection fc_b_1;
+    readonly Linear fc_label_1;
+    readonly Linear fc_label_2;
+    readonly Linear fc_f_label;
+
+    /// <summary>Creates a head producing 3·<paramref name="levels"/> raw parameters.</summary>
+    public CurveHead(int levels) : base(nameof(CurveHead))
+    {
+        long outFeatures = 3L * levels;
+        fc_f_1 = new Projection(SqueezeNetTrunk.Channels, outFeatures);
+        fc_b_1 = new Projection(SqueezeNetTrunk.Channels, outFeatures);
+        fc_label_1 = nn.Linear(S2CRNetConfig.ClassCount, 32);
+        fc_label_2 = nn.Linear(32, 64);
+        fc_f_label = nn.Linear(SqueezeNetTrunk.Channels + 64, outFeatures);
+        RegisterComponents();
+    }
+
+    /// <summary>F_f, F_b: (N, 512) pooled features; labelOneHot: (N, 5) or null (plain CRM). Returns raw P (N, 3·L).</summary>
+    public override Tensor forward(Tensor fFeature, Tensor bFeature, Tensor? labelOneHot)
+    {
+        using var scope = NewDisposeScope();
+        Tensor paramF;
+        if (labelOneHot is not null)
+        {
+            var label = fc_label_2.forward(nn.functional.relu(fc_label_1.forward(labelOneHot)));
+            paramF = fc_f_label.forward(torch.cat([fFeature, label], 1));
+        }
+        else
+        {
+            paramF = fc_f_1.forward(fFeature);
+        }
+        return (paramF + fc_b_1.forward(bFeature)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The layers that carry gradient in the given mode.</summary>
+    public IEnumerable<Parameter> UsedParameters(bool semantic)
+    {
+        IEnumerable<nn.Module> layers = semantic
+            ? [fc_label_1, fc_label_2, fc_f_label, fc_b_1]
+            : [fc_f_1, fc_b_1];
+        return layers.SelectMany(l => l.parameters());
+    }
+
+    /// <summary>
+    /// Scales the final layers' weights and zeroes their biases so the raw output starts near a constant: with the
+    /// softplus activation every curve then starts close to the identity (training starts from "no change").
+    /// </summary>
+    public void InitializeNearIdentity(double weightScale)
+    {
+        using var _ = torch.no_grad();
+        foreach (var l in new[] { fc_f_1.Layer, fc_b_1.Layer, fc_f_label })
+        {
+            l.weight!.mul_(weightScale);
+            l.bias!.zero_();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Harmonia.Core.Datasets;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Methods;
+using Harmonia.Models.Runtime;
+
+namespace Harmonia.Models.S2CRNet;
+
+/// <summary>Registration of the <c>s2crnet</c> harmonizer: settings and factory.</summary>
+public static class S2CRNetMethod
+{
+    /// <summary>Method name.</summary>
+    public const string Name = "s2crnet";
+
+    /// <summary>The descriptor for <see cref="HarmonizerRegistry"/>.</summary>
+    public static HarmonizerDescriptor Descriptor { get; } = new(
+        Name,
+        "S2CRNet-C (learned): a SqueezeNet reads the fg/bg thumbnails and predicts cascaded per-channel curves, rendered at full resolution.",
+        [
+            new MethodSetting("model", "weights file (.safetensors, official S2CRNet names); default: the embedded models/s2crnet-c.safetensors", ""),
+            new MethodSetting("label", "foreground class for a semantic model: person, animal, food, vehicle or other", "other"),
+            new MethodSetting("curves-out", "write the predicted curves as JSON to this file", ""),
+            new MethodSetting("activation", "override the curve parameter activation: softplus or identity (official checkpoints)", ""),
+        ],
+        Create);
+
+    static IHarmonizer Create(MethodSettings settings)
+    {
+        TorchRuntime.EnsureAvailable();
+        SemanticClass label;
+        try { label = SemanticLabels.Parse(settings.GetString("label", "other")!); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+        var activation = settings.GetString("activation", "")!.ToLowerInvariant() switch
+        {
+            "" => (CurveActivation?)null,
+            "softplus" => CurveActivation.Softplus,
+            "identity" => CurveActivation.Identity,
+            var other => throw new UsageException($"Setting 'activation' must be softplus or identity, got '{other}'."),
+        };
+        Func<S2CRNetConfig, S2CRNetConfig> adjust = c => activation is { } a ? c with { Activation = a } : c;
+        var path = settings.GetString("model", "");
+        var model = string.IsNullOrEmpty(path) ? S2CRNetWeights.LoadEmbedded(adjust) : S2CRNetWeights.Load(path, adjust);
+        var curvesOut = settings.GetString("curves-out", "");
+        return new S2CRNetHarmonizer(model, label, string.IsNullOrEmpty(curvesOut) ? null : curvesOut);
+    }
+}
