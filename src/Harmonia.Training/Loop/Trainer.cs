@@ -112,6 +112,7 @@ public sealed class Trainer
 
         TrainingState Current() => new(step, epoch, batchInEpoch, best, Elapsed(), seed);
         bool warnedOptimizer = false;
+        int skippedSteps = 0;
         void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer,
             warning => { if (!warnedOptimizer) progress.Message("warning: " + warning); warnedOptimizer = true; });
 
@@ -149,7 +150,20 @@ public sealed class Trainer
                 double lr = LearningRate(step, totalSteps);
                 using (batch)
                 {
-                    foreach (var (name, value) in Step(batch, step, seed, lr, generatorOptimizer, discriminatorOptimizer, parameters))
+                    IEnumerable<(string Name, double Value)> terms;
+                    try
+                    {
+                        terms = Step(batch, step, seed, lr, generatorOptimizer, discriminatorOptimizer, parameters);
+                    }
+                    catch (System.Runtime.InteropServices.ExternalException e) when (TransientNativeError.Matches(e) && ++skippedSteps <= TransientNativeError.MaxSkips)
+                    {
+                        // TorchSharp 0.107 can finalize an implicitly converted Scalar while the native call that
+                        // uses it runs; libtorch then rejects the scalar. This batch's update is lost (or partial if
+                        // it struck inside the optimizer step); we go on. Bounded: a persistent error still stops the run.
+                        progress.Message($"warning: skipped batch at step {step}: transient TorchSharp scalar error ({skippedSteps}/{TransientNativeError.MaxSkips}).");
+                        terms = [];
+                    }
+                    foreach (var (name, value) in terms)
                     {
                         if (!sums.ContainsKey(name)) { sums[name] = 0; counts[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
                         sums[name] += value;
