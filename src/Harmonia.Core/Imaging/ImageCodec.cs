@@ -25,14 +25,7 @@ public static class ImageCodec
     public static RgbImage Read(string path)
     {
         var (w, h, rgba) = DecodeRgba(path);
-        var rgb = new byte[w * h * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgb[i] = rgba[j];
-            rgb[i + 1] = rgba[j + 1];
-            rgb[i + 2] = rgba[j + 2];
-        }
-        return new RgbImage(w, h, rgb);
+        return ToRgb(w, h, rgba);
     }
 
     /// <summary>
@@ -57,19 +50,8 @@ public static class ImageCodec
     }
 
     /// <summary>Writes an image atomically; the format comes from the extension. <paramref name="quality"/> (1-100) applies to JPEG and WebP.</summary>
-    public static void Write(RgbImage image, string path, int quality = 95)
-    {
-        var rgba = new byte[image.PixelCount * 4];
-        var src = image.Pixels;
-        for (int i = 0, j = 0; j < rgba.Length; i += 3, j += 4)
-        {
-            rgba[j] = src[i];
-            rgba[j + 1] = src[i + 1];
-            rgba[j + 2] = src[i + 2];
-            rgba[j + 3] = 255;
-        }
-        WriteRgba(rgba, image.Width, image.Height, path, quality);
-    }
+    public static void Write(RgbImage image, string path, int quality = 95) =>
+        WriteRgba(ToOpaqueRgba(image), image.Width, image.Height, path, quality);
 
     /// <summary>Writes a mask as an 8-bit grayscale PNG (alpha * 255, rounded), atomically.</summary>
     public static void WriteMask(Mask mask, string path)
@@ -84,23 +66,19 @@ public static class ImageCodec
     }
 
     /// <summary>Encodes to the format implied by the extension of <paramref name="extensionOrPath"/> (which need not exist).</summary>
-    public static byte[] Encode(RgbImage image, string extensionOrPath, int quality = 95)
-    {
-        var rgba = new byte[image.PixelCount * 4];
-        for (int i = 0, j = 0; j < rgba.Length; i += 3, j += 4)
-        {
-            rgba[j] = image.Pixels[i];
-            rgba[j + 1] = image.Pixels[i + 1];
-            rgba[j + 2] = image.Pixels[i + 2];
-            rgba[j + 3] = 255;
-        }
-        return EncodeRgba(rgba, image.Width, image.Height, FormatFor(extensionOrPath), quality);
-    }
+    public static byte[] Encode(RgbImage image, string extensionOrPath, int quality = 95) =>
+        EncodeRgba(ToOpaqueRgba(image), image.Width, image.Height, FormatFor(extensionOrPath), quality);
 
     /// <summary>Decodes image bytes (any readable format) to upright RGB.</summary>
     public static RgbImage Decode(byte[] bytes, string nameForErrors = "image")
     {
         var (w, h, rgba) = DecodeRgba(bytes, nameForErrors);
+        return ToRgb(w, h, rgba);
+    }
+
+    /// <summary>Drops the alpha channel of an RGBA buffer.</summary>
+    static RgbImage ToRgb(int w, int h, byte[] rgba)
+    {
         var rgb = new byte[w * h * 3];
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
         {
@@ -109,6 +87,21 @@ public static class ImageCodec
             rgb[i + 2] = rgba[j + 2];
         }
         return new RgbImage(w, h, rgb);
+    }
+
+    /// <summary>RGB to RGBA with alpha 255, the layout Skia encodes.</summary>
+    static byte[] ToOpaqueRgba(RgbImage image)
+    {
+        var rgba = new byte[image.PixelCount * 4];
+        var src = image.Pixels;
+        for (int i = 0, j = 0; j < rgba.Length; i += 3, j += 4)
+        {
+            rgba[j] = src[i];
+            rgba[j + 1] = src[i + 1];
+            rgba[j + 2] = src[i + 2];
+            rgba[j + 3] = 255;
+        }
+        return rgba;
     }
 
     /// <summary>Throws a <see cref="UsageException"/> unless <paramref name="path"/> has a writable image extension.</summary>
