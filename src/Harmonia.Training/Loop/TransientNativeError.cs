@@ -4,7 +4,7 @@ namespace Harmonia.Training.Loop;
 
 /// <summary>
 /// Recognises the one native failure the trainer treats as transient: libtorch's
-/// <c>Scalar::toDouble</c> check ("Expected false to be true") raised when TorchSharp 0.107 has already finalized an
+/// <c>Scalar</c> checks ("Expected false to be true", "Unknown scalar type") raised when TorchSharp 0.107 has already finalized an
 /// implicitly converted <c>Scalar</c> that a native call is still reading (a GC race in the binding, seen under load
 /// every few hundred steps, in our modules and in TorchSharp's own BatchNorm and optimizers alike).
 /// </summary>
@@ -15,5 +15,6 @@ public static class TransientNativeError
 
     /// <summary>Whether <paramref name="e"/> is that scalar race.</summary>
     public static bool Matches(ExternalException e) =>
-        e.Message.Contains("Expected false to be true", StringComparison.Ordinal);
+        e.Message.Contains("Expected false to be true", StringComparison.Ordinal) ||
+        e.Message.Contains("Unknown scalar type", StringComparison.Ordinal);
 }
