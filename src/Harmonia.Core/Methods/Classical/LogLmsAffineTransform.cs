@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Harmonia.Core.Color;
 using Harmonia.Core.Rendering;
@@ -59,6 +60,8 @@ public sealed class LogLmsAffineTransform : IColorTransform
     public void Apply(ReadOnlySpan<byte> source, Span<byte> destination) => Apply(source, destination, Vector256.IsHardwareAccelerated);
 
     /// <summary>Applies with the vector path on or off (tests check both against <see cref="ApplyExact"/>).</summary>
+    // Fully optimized from the first call: the renderer calls this per run, too few times for tiering to kick in early.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<byte> source, Span<byte> destination, bool vectorized)
     {
         int n = source.Length / 3, i = 0;
@@ -85,6 +88,7 @@ public sealed class LogLmsAffineTransform : IColorTransform
         d[2] = FittedHarmonizer.ToByte(q[27] * e0 + q[28] * e1 + q[29] * e2 + q[32]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Apply8(ReadOnlySpan<byte> s, Span<byte> d, Span<int> lanes)
     {
         var q = k;
