@@ -129,20 +129,13 @@ public static class HarmonizeCommand
             .Where(f => ImageCodec.ReadableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .ToList();
         var byStem = files.GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
+        // name.ext pairs with name_mask.*; name_composite.ext pairs with name_mask.* (the examples' naming).
         var items = new List<FolderItem>();
         foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (stem.EndsWith("_mask", StringComparison.Ordinal)) continue;
-            if (!byStem.TryGetValue(stem + "_mask", out var mask)) continue;
             var name = stem.EndsWith("_composite", StringComparison.Ordinal) ? stem[..^"_composite".Length] : stem;
-            items.Add(new FolderItem(path, mask, Path.Combine(outFolder, name + ext)));
-        }
-        // Also accept name_composite.ext + name_mask.png (the examples' naming).
-        foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (!stem.EndsWith("_composite", StringComparison.Ordinal)) continue;
-            var name = stem[..^"_composite".Length];
-            if (byStem.TryGetValue(name + "_mask", out var mask) && !items.Any(i => i.Composite == path))
+            if (byStem.TryGetValue(stem + "_mask", out var mask) || byStem.TryGetValue(name + "_mask", out mask))
                 items.Add(new FolderItem(path, mask, Path.Combine(outFolder, name + ext)));
         }
         return items;
