@@ -11,5 +11,6 @@ public static class BenchCommands
         yield return ClassicalBench.Command();
         yield return LoaderBench.Create();
         yield return S2CRNetBench.Create();
+        yield return CompareBench.Create();
     }
 }

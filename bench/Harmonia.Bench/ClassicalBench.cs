@@ -67,7 +67,7 @@ public static class ClassicalBench
                     process.Refresh();
                     cpu.Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
                 }
-                double mf = Median(fit), mr = Median(render), mt = Median(total), mc = Median(cpu);
+                double mf = BenchScenes.Median(fit), mr = BenchScenes.Median(render), mt = BenchScenes.Median(total), mc = BenchScenes.Median(cpu);
                 table.AddRow(descriptor.Name, $"{image.Width}x{image.Height}", $"{mask.ForegroundRatio():P0}",
                     $"{mf:F1}", $"{mr:F1}", $"{mt:F1}", $"{realMp / (mt / 1000):F0}", $"{realMp / (mr / 1000):F0}",
                     $"{mc:F0}", $"{realMp / (mc / 2000):F0}");
@@ -76,32 +76,10 @@ public static class ClassicalBench
         AnsiConsole.Write(table);
     }
 
-    static double Median(List<double> values)
-    {
-        var s = values.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : 0.5 * (s[s.Length / 2 - 1] + s[s.Length / 2]);
-    }
-
-    /// <summary>A 4:3 textured image of about <paramref name="megapixels"/> MP and a soft ellipse over ~25% of it.</summary>
+    /// <summary>A 4:3 textured scene of about <paramref name="megapixels"/> MP (<see cref="BenchScenes.Textured"/>).</summary>
     static (RgbImage Image, Mask Mask) Scene(double megapixels)
     {
         int w = (int)Math.Round(Math.Sqrt(megapixels * 1e6 * 4 / 3)), h = (int)Math.Round(w * 0.75);
-        var image = new RgbImage(w, h);
-        var alpha = new float[w * h];
-        double cx = w / 2.0, cy = h / 2.0, rx = 0.28 * w, ry = 0.28 * h, feather = Math.Max(2, w / 200.0);
-        Parallel.For(0, h, y =>
-        {
-            var rng = new Random(y);
-            var row = image.Row(y);
-            for (int x = 0; x < w; x++)
-            {
-                row[3 * x] = (byte)(40 + 180 * x / w + rng.Next(16));
-                row[3 * x + 1] = (byte)(40 + 180 * y / h + rng.Next(16));
-                row[3 * x + 2] = (byte)(90 + 60 * Math.Sin(x * 0.01 + y * 0.013) + rng.Next(16));
-                double d = Math.Sqrt(Math.Pow((x + 0.5 - cx) / rx, 2) + Math.Pow((y + 0.5 - cy) / ry, 2));
-                alpha[y * w + x] = (float)Math.Clamp((1 - d) * rx / feather + 0.5, 0, 1);
-            }
-        });
-        return (image, new Mask(w, h, alpha));
+        return BenchScenes.Textured(w, h);
     }
 }

@@ -4,16 +4,17 @@ namespace Harmonia.Models.PHNet;
 /// PHNet hyper-parameters. <see cref="EncoderChannels"/> are the 7 channel counts from the input (3) to the
 /// bottleneck (official iHarmony config: 3, 16, 32, 64, 128, 256, 512). <see cref="NormalizerGrids"/> are the PN grids
 /// of the last decoder layers (paper: 3x3, 4x4, 5x5 for layers 4, 5, 6). <see cref="FeatureExtractorGrid"/> is the
-/// PFE grid (paper: 5x5 = 25 patches).
+/// PFE grid (paper: 5x5 = 25 patches). <see cref="Output"/> says how the last decoder layer becomes an image.
 /// </summary>
-public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, int FeatureExtractorGrid = 5, int SeReduction = 8)
+public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, int FeatureExtractorGrid = 5, int SeReduction = 8,
+    PHNetOutput Output = PHNetOutput.Residual)
 {
-    /// <summary>The paper's full-width configuration.</summary>
+    /// <summary>The paper's full-width configuration (with our residual output; see <see cref="PHNetOutput"/>).</summary>
     public static PHNetConfig Official => new([3, 16, 32, 64, 128, 256, 512], [3, 4, 5]);
 
     /// <summary>Encoder widths divided by <paramref name="divisor"/> (input stays 3 channels).</summary>
-    public static PHNetConfig Scaled(int divisor) =>
-        new(Official.EncoderChannels.Select((c, i) => i == 0 ? c : Math.Max(1, c / divisor)).ToArray(), [3, 4, 5]);
+    public static PHNetConfig Scaled(int divisor, PHNetOutput output = PHNetOutput.Residual) =>
+        new(Official.EncoderChannels.Select((c, i) => i == 0 ? c : Math.Max(1, c / divisor)).ToArray(), [3, 4, 5], Output: output);
 
     /// <summary>Inputs must have H and W divisible by this (three stride-2 stages).</summary>
     public const int SizeMultiple = 8;
@@ -35,7 +36,8 @@ public static class PHNetConfigMetadata
     /// <summary>Metadata key of the training resolution (the harmonizer's default working size).</summary>
     public const string WorkingSize = "phnet.working_size";
 
-    const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid", Reduction = "phnet.se_reduction";
+    const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid",
+        Reduction = "phnet.se_reduction", OutputKey = "phnet.output";
 
     /// <summary>The config as metadata entries.</summary>
     public static Dictionary<string, string> ToMetadata(PHNetConfig config) => new()
@@ -44,6 +46,7 @@ public static class PHNetConfigMetadata
         [Grids] = string.Join(",", config.NormalizerGrids),
         [Pfe] = config.FeatureExtractorGrid.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Reduction] = config.SeReduction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [OutputKey] = config.Output == PHNetOutput.Residual ? "residual" : "sigmoid",
     };
 
     /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
@@ -54,8 +57,34 @@ public static class PHNetConfigMetadata
         var config = new PHNetConfig(Ints(channels),
             metadata.TryGetValue(Grids, out var g) ? Ints(g) : [3, 4, 5],
             metadata.TryGetValue(Pfe, out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5,
-            metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8);
+            metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8,
+            // Files written before the output key existed were sigmoid networks.
+            metadata.TryGetValue(OutputKey, out var o) ? ParseOutput(o) : PHNetOutput.Sigmoid);
         config.Validate();
         return config;
     }
+
+    static PHNetOutput ParseOutput(string value) => value switch
+    {
+        "residual" => PHNetOutput.Residual,
+        "sigmoid" => PHNetOutput.Sigmoid,
+        _ => throw new ArgumentException($"Unknown phnet.output '{value}' (residual or sigmoid)."),
+    };
+}
+
+/// <summary>How PHNet's last decoder layer (3 channels, no activation) becomes the predicted image.</summary>
+public enum PHNetOutput
+{
+    /// <summary>
+    /// Official code: <c>sigmoid(d)</c>. The network must learn to reproduce the whole image, which on this CPU's
+    /// budget it did not do well enough (an early run stayed worse than the unchanged composite).
+    /// </summary>
+    Sigmoid,
+
+    /// <summary>
+    /// Our default, a deviation from the paper and the official code: <c>image + d</c>, with the last layer
+    /// initialised to zero so training starts at the identity (the composite) and only has to learn the change.
+    /// Values may leave [0, 1] during training; inference clamps them.
+    /// </summary>
+    Residual,
 }

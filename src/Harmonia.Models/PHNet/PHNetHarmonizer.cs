@@ -105,7 +105,7 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         return ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
     }
 
-    /// <summary>Runs the network on an interleaved low-res image (replicate-padded to multiples of 8); returns its output, same layout.</summary>
+    /// <summary>Runs the network on an interleaved low-res image (replicate-padded to multiples of 8); returns its output clamped to [0, 1], same layout.</summary>
     float[] RunNetwork(float[] source, float[] mask, int lw, int lh)
     {
         int m = PHNetConfig.SizeMultiple;
@@ -133,7 +133,7 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         var interleaved = new float[lw * lh * 3];
         for (int y = 0; y < lh; y++)
             for (int x = 0; x < lw; x++)
-                for (int c = 0; c < 3; c++) interleaved[(y * lw + x) * 3 + c] = result[(c * ph + y) * pw + x];
+                for (int c = 0; c < 3; c++) interleaved[(y * lw + x) * 3 + c] = Math.Clamp(result[(c * ph + y) * pw + x], 0f, 1f);
         return interleaved;
     }
 

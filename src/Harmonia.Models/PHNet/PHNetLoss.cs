@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public sealed class PHNetLoss
         var psnr = PsnrTerm(prediction, target);
         var fn = ForegroundNormalizedMse(prediction, target, mask, MinArea);
         var grad = GradientMse(prediction, target);
-        var total = psnr.mul(ScalarCache.Of(PsnrWeight)) + fn.mul(ScalarCache.Of(FnMseWeight)) + grad.mul(ScalarCache.Of(GradientWeight));
+        var total = psnr.mul(TorchScalars.Of(PsnrWeight)) + fn.mul(TorchScalars.Of(FnMseWeight)) + grad.mul(TorchScalars.Of(GradientWeight));
         return (total, new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad });
     }
 
@@ -44,25 +45,25 @@ public sealed class PHNetLoss
     public static Tensor PsnrTerm(Tensor prediction, Tensor target)
     {
         var dims = new long[] { 1, 2, 3 };
-        var rmse = (prediction - target).square().mean(dims).sqrt().clamp_min(ScalarCache.Of(1e-5));
-        var peak = target.amax(dims).clamp_min(ScalarCache.Of(1e-5));
-        var psnr = (peak / rmse).log10().mul(ScalarCache.Of(20)).clamp_min(ScalarCache.Of(1.0));
-        return psnr.reciprocal().mul(ScalarCache.Of(100)).mean();
+        var rmse = (prediction - target).Squared().mean(dims).sqrt().clamp_min(TorchScalars.Of(1e-5));
+        var peak = target.amax(dims).clamp_min(TorchScalars.Of(1e-5));
+        var psnr = (peak / rmse).log10().mul(TorchScalars.Of(20)).clamp_min(TorchScalars.Of(1.0));
+        return psnr.reciprocal().mul(TorchScalars.Of(100)).mean();
     }
 
     /// <summary>Batch mean of Σ(Î − I)² / max(A_min, Σ M) (eq. 14).</summary>
     public static Tensor ForegroundNormalizedMse(Tensor prediction, Tensor target, Tensor mask, double minArea = 100)
     {
-        var squared = (prediction - target).square().sum(new long[] { 1, 2, 3 });
-        var area = mask.sum(new long[] { 1, 2, 3 }).clamp_min(ScalarCache.Of(minArea));
+        var squared = (prediction - target).Squared().sum(new long[] { 1, 2, 3 });
+        var area = mask.sum(new long[] { 1, 2, 3 }).clamp_min(TorchScalars.Of(minArea));
         return (squared / area).mean();
     }
 
     /// <summary>MSE of horizontal plus MSE of vertical forward differences.</summary>
     public static Tensor GradientMse(Tensor prediction, Tensor target)
     {
-        var dx = (Dx(prediction) - Dx(target)).square().mean();
-        var dy = (Dy(prediction) - Dy(target)).square().mean();
+        var dx = (Dx(prediction) - Dx(target)).Squared().mean();
+        var dy = (Dy(prediction) - Dy(target)).Squared().mean();
         return dx + dy;
     }
 

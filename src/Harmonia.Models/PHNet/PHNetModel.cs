@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,7 +19,8 @@ namespace Harmonia.Models.PHNet;
 /// official code applies them to the skip features of those layers but, by an index offset, only to two of them
 /// with grids 10 and 5; we apply one to each of the last three, with the paper's grids.</item>
 /// </list>
-/// <see cref="forward"/> returns the raw network image (sigmoid); <see cref="Harmonize"/> blends it with the mask so
+/// <see cref="forward"/> returns the network image, <c>image + d</c> or <c>sigmoid(d)</c> by
+/// <see cref="PHNetConfig.Output"/> (residual is our default, see <see cref="PHNetOutput"/>); <see cref="Harmonize"/> blends it with the mask so
 /// the background is exactly the composite's. H and W must be multiples of 8; any aspect ratio works.
 /// </summary>
 public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
@@ -80,13 +82,20 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
 
         SE_block = new SqueezeExcitation(e[6], config.SeReduction);
         RegisterComponents();
+        if (config.Output == PHNetOutput.Residual)
+        {
+            // Start at the identity: the first layer of the last decoder block outputs zero.
+            using var noGrad = no_grad();
+            foreach (var p in decoder[5].parameters()) p.zero_();
+        }
     }
 
     /// <summary>The encoder parameters (frozen in stage 2).</summary>
     public IEnumerable<Parameter> EncoderParameters() => encoder.parameters();
 
     /// <summary>
-    /// image (N, 3, H, W) in [0, 1], mask (N, 1, H, W) in [0, 1] → network image (N, 3, H, W) in (0, 1), not blended.
+    /// image (N, 3, H, W) in [0, 1], mask (N, 1, H, W) in [0, 1] → network image (N, 3, H, W), not blended: in (0, 1)
+    /// for <see cref="PHNetOutput.Sigmoid"/>, unclamped for <see cref="PHNetOutput.Residual"/>.
     /// </summary>
     public override Tensor forward(Tensor image, Tensor mask)
     {
@@ -115,7 +124,8 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
             x = skip[i].forward(cat(new[] { x, skipFeature }, 1));
             x = decoder[i].forward(x);
         }
-        return x.sigmoid().MoveToOuterDisposeScope();
+        var output = Config.Output == PHNetOutput.Residual ? image + x : x.sigmoid();
+        return output.MoveToOuterDisposeScope();
     }
 
     /// <summary>Network image blended with the mask: <c>out = net·m + image·(1 − m)</c>, shapes as <see cref="forward"/>.</summary>
@@ -123,6 +133,6 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var raw = forward(image, mask);
-        return (raw * mask + image * mask.neg().add_(ScalarCache.Of(1))).MoveToOuterDisposeScope();
+        return (raw * mask + image * mask.neg().add_(TorchScalars.Of(1))).MoveToOuterDisposeScope();
     }
 }

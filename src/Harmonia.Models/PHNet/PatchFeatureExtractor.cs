@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor image, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var background = mask.neg().add_(ScalarCache.Of(1));
+        var background = mask.neg().add_(TorchScalars.Of(1));
         var (fgMean, fgStd) = PatchStatistics.Global(image, mask, Eps);
         var (bgMean, bgStd) = PatchStatistics.Global(image, background, Eps);
         var (fgCellMean, fgCellStd) = PatchStatistics.Cells(image, mask, GridCount, Eps, fgMean, fgStd);
@@ -75,7 +76,7 @@ public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var harmonized = patch_harmonizer.forward(image, mask);
-        var blended = harmonized * mask + image * mask.neg().add_(ScalarCache.Of(1));
+        var blended = harmonized * mask + image * mask.neg().add_(TorchScalars.Of(1));
         return head.forward(cat(new[] { image * mask, blended }, 1)).MoveToOuterDisposeScope();
     }
 }

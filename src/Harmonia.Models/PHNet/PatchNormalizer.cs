@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var background = mask.neg().add_(ScalarCache.Of(1));
+        var background = mask.neg().add_(TorchScalars.Of(1));
         var (fgMean, fgStd) = PatchStatistics.Global(x, mask, Eps);
         var (bgMean, bgStd) = PatchStatistics.Global(x, background, Eps);
         var (cellMean, cellStd) = PatchStatistics.Cells(x, background, GridCount, Eps, bgMean, bgStd);
@@ -81,7 +82,7 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
         var dims = new long[] { 2, 3 };
         int patches = GridCount * GridCount;
         var localMean = (cellMean * grid_weights).sum(dims, keepdim: true);                                  // (6)
-        var localStd = ((cellStd.square() * grid_var_weights).sum(dims, keepdim: true).div(ScalarCache.Of(patches))).clamp_min(ScalarCache.Of(0)).sqrt(); // (7)
+        var localStd = ((cellStd.Squared() * grid_var_weights).sum(dims, keepdim: true).div(TorchScalars.Of(patches))).clamp_min(TorchScalars.Of(0)).sqrt(); // (7)
 
         var fgCentered = (x - fgMean) / fgStd;
         var fgGlobal = fgCentered * bgStd + bgMean;                                                           // (5)

@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,10 +18,10 @@ internal static class PatchStatistics
     public static (Tensor Mean, Tensor Std) Global(Tensor x, Tensor weight, double eps)
     {
         var dims = new long[] { 2, 3 };
-        var count = weight.sum(dims, keepdim: true).clamp_min(ScalarCache.Of(1e-8));
+        var count = weight.sum(dims, keepdim: true).clamp_min(TorchScalars.Of(1e-8));
         var mean = (x * weight).sum(dims, keepdim: true) / count;
-        var variance = ((x - mean).square() * weight).sum(dims, keepdim: true) / count;
-        return (mean, variance.add(ScalarCache.Of(eps)).sqrt());
+        var variance = ((x - mean).Squared() * weight).sum(dims, keepdim: true) / count;
+        return (mean, variance.add(TorchScalars.Of(eps)).sqrt());
     }
 
     /// <summary>
@@ -31,12 +32,12 @@ internal static class PatchStatistics
     {
         var (rows, cols) = CellMatrices(x.shape[2], x.shape[3], grid, x.device);
         var count = CellSum(weight, rows, cols);                         // (N, 1, G, G)
-        var safe = count.clamp_min(ScalarCache.Of(1e-8));
+        var safe = count.clamp_min(TorchScalars.Of(1e-8));
         var mean = CellSum(x * weight, rows, cols) / safe;                // (N, C, G, G)
         var meanMap = Expand(mean, rows, cols);                           // (N, C, H, W)
-        var variance = CellSum((x - meanMap).square() * weight, rows, cols) / safe;
-        var std = variance.add(ScalarCache.Of(eps)).sqrt();
-        var empty = count.lt(ScalarCache.Of(1e-6));
+        var variance = CellSum((x - meanMap).Squared() * weight, rows, cols) / safe;
+        var std = variance.add(TorchScalars.Of(eps)).sqrt();
+        var empty = count.lt(TorchScalars.Of(1e-6));
         return (where(empty, globalMean.expand_as(mean), mean), where(empty, globalStd.expand_as(std), std));
     }
 

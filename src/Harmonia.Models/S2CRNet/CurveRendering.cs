@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,11 +19,11 @@ public static class CurveRendering
         long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         long levels = p.shape[2];
         var flat = x.reshape(n, c, h * w);
-        var k = (flat.detach() * levels).floor_().clamp_(0, levels - 1).to_type(ScalarType.Int64);
-        var t = (flat - k.to_type(flat.dtype) / levels).clamp(0.0, 1.0 / levels);
-        var sum = p.sum(2, keepdim: true) + 1e-30;
+        var k = flat.detach().mul(TorchScalars.Of(levels)).floor_().clamp_(TorchScalars.Of(0), TorchScalars.Of(levels - 1)).to_type(ScalarType.Int64);
+        var t = (flat - k.to_type(flat.dtype).div(TorchScalars.Of(levels))).clamp(TorchScalars.Of(0), TorchScalars.Of(1.0 / levels));
+        var sum = p.sum(2, keepdim: true).add(TorchScalars.Of(1e-30));
         var below = p.cumsum(2) - p; // exclusive prefix sums
-        var y = (below.gather(2, k) + levels * p.gather(2, k) * t) / sum;
+        var y = (below.gather(2, k) + p.gather(2, k).mul(TorchScalars.Of(levels)) * t) / sum;
         return y.view(n, c, h, w).MoveToOuterDisposeScope();
     }
 }

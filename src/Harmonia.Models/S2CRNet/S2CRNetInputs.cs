@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,5 +48,5 @@ public static class S2CRNetInputs
 
     /// <summary>(N) int64 class indices → (N, 5) float one-hot.</summary>
     public static Tensor OneHot(Tensor labels) =>
-        nn.functional.one_hot(labels.clamp(0, S2CRNetConfig.ClassCount - 1), S2CRNetConfig.ClassCount).to_type(ScalarType.Float32);
+        nn.functional.one_hot(labels.clamp(TorchScalars.OfInteger(0), TorchScalars.OfInteger(S2CRNetConfig.ClassCount - 1)), S2CRNetConfig.ClassCount).to_type(ScalarType.Float32);
 }

@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public static class S2CRNetLoss
     {
         using var scope = NewDisposeScope();
         long n = target.shape[0];
-        var area = mask.reshape(n, -1).sum(1) + 1e-6;
+        var area = mask.reshape(n, -1).sum(1).add(TorchScalars.Of(1e-6));
         var diff = ((prediction - target) * mask).abs().reshape(n, -1).sum(1);
         return (diff / area).mean().MoveToOuterDisposeScope();
     }

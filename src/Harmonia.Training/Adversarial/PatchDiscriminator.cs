@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,8 +46,8 @@ public static class LsganLoss
 {
     /// <summary>Discriminator loss ½·(mean((D(real) − 1)²) + mean(D(fake)²)). Scores are D's raw outputs.</summary>
     public static Tensor Discriminator(Tensor realScores, Tensor fakeScores) =>
-        0.5 * ((realScores - 1).square().mean() + fakeScores.square().mean());
+        ((realScores - TorchScalars.Of(1)).Squared().mean() + fakeScores.Squared().mean()).mul(TorchScalars.Of(0.5));
 
     /// <summary>Generator loss mean((D(fake) − 1)²): the generator wants its outputs scored as real.</summary>
-    public static Tensor Generator(Tensor fakeScores) => (fakeScores - 1).square().mean();
+    public static Tensor Generator(Tensor fakeScores) => (fakeScores - TorchScalars.Of(1)).Squared().mean();
 }

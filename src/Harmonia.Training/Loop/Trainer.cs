@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using Harmonia.Core.Errors;
@@ -160,7 +161,7 @@ public sealed class Trainer
                         // TorchSharp 0.107 can finalize an implicitly converted Scalar while the native call that
                         // uses it runs; libtorch then rejects the scalar. This batch's update is lost (or partial if
                         // it struck inside the optimizer step); we go on. Bounded: a persistent error still stops the run.
-                        progress.Message($"warning: skipped batch at step {step}: transient TorchSharp scalar error ({skippedSteps}/{TransientNativeError.MaxSkips}).");
+                        progress.Message($"warning: skipped batch at step {step}: transient TorchSharp scalar error ({skippedSteps}/{TransientNativeError.MaxSkips}) {TransientNativeError.Origin(e)}.");
                         terms = [];
                     }
                     foreach (var (name, value) in terms)
@@ -269,7 +270,7 @@ public sealed class Trainer
             dLoss.backward();
             discriminatorOptimizer.step();
             var gAdv = LsganLoss.Generator(Discriminator.forward(fake));
-            total = total + options.Adversarial!.Weight * gAdv;
+            total = total + gAdv.mul(TorchScalars.Of(options.Adversarial!.Weight));
             values.Add(("adv_g", gAdv.item<float>()));
             values.Add(("adv_d", dLoss.item<float>()));
         }

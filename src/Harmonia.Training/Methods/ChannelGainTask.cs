@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using Harmonia.Core.Methods;
 using Harmonia.Training.Contracts;
 using TorchSharp;
@@ -40,8 +41,8 @@ public sealed class ChannelGainTask : ITrainingTask
     {
         var raw = generator.forward(batch.Composite);
         var blended = raw * batch.Mask + batch.Composite * (1 - batch.Mask);
-        var rl1 = (batch.Mask * (blended - batch.Real)).abs().sum() / batch.Mask.sum().clamp_min(1);
-        return new TrainStepOutput(blended.clamp(0, 1), rl1, new Dictionary<string, Tensor> { ["rl1"] = rl1 });
+        var rl1 = (batch.Mask * (blended - batch.Real)).abs().sum() / batch.Mask.sum().clamp_min(TorchScalars.Of(1));
+        return new TrainStepOutput(blended.clamp(TorchScalars.Of(0), TorchScalars.Of(1)), rl1, new Dictionary<string, Tensor> { ["rl1"] = rl1 });
     }
 
     /// <summary>out = x · gain + bias per channel. State dict: <c>gain</c> (1,3,1,1), <c>bias</c> (1,3,1,1).</summary>

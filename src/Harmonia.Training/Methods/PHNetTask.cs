@@ -29,6 +29,7 @@ public sealed class PHNetTask : ITrainingTask
             new MethodSetting("stage", "training stage: 1 = no PFE, 2 = PFE with the encoder frozen, 3 = everything", "1"),
             new MethodSetting("stage-epochs", "switch stages inside one run: 'a,b' = stage 1 for a epochs, stage 2 for b, then 3 (overrides --stage)", ""),
             new MethodSetting("width", "encoder width divisor of the official 3,16,...,512 channels (1 = official, 2 = half, 4 = quarter)", "1"),
+            new MethodSetting("output", "how the last layer becomes the image: residual (image + d, starts at the identity; ours) or sigmoid (official)", "residual"),
             new MethodSetting("init", "weights (.safetensors) to start from, e.g. the previous stage's best.safetensors", ""),
         ],
         Create);
@@ -70,7 +71,13 @@ public sealed class PHNetTask : ITrainingTask
     {
         var s = context.Settings;
         int divisor = s.GetInt("width", 1, 1, 16);
-        var model = new PHNetModel(PHNetConfig.Scaled(divisor));
+        var output = s.GetString("output", "residual") switch
+        {
+            "residual" => PHNetOutput.Residual,
+            "sigmoid" => PHNetOutput.Sigmoid,
+            var other => throw new UsageException($"--output must be residual or sigmoid, got '{other}'."),
+        };
+        var model = new PHNetModel(PHNetConfig.Scaled(divisor, output));
         var init = s.GetString("init", "");
         if (!string.IsNullOrEmpty(init))
         {

@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public static class HarmonizationMetrics
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var sq = ((prediction.detach().clamp(0, 1) - real) * 255).square();
+        var sq = (prediction.detach().clamp(TorchScalars.Of(0), TorchScalars.Of(1)) - real).mul(TorchScalars.Of(255)).Squared();
         var mse = sq.mean([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();
         var fgSum = (sq * mask).sum([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();
         var fgCount = mask.sum([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();

@@ -13,7 +13,7 @@ public class PHNetModelTests
         TorchRuntime.EnsureAvailable();
         using var scope = NewDisposeScope();
         manual_seed(1);
-        using var model = new PHNetModel(PHNetConfig.Scaled(8));
+        using var model = new PHNetModel(PHNetConfig.Scaled(8, PHNetOutput.Sigmoid));
         model.eval();
         var image = rand(2, 3, 40, 72);
         var mask = zeros(2, 1, 40, 72);
@@ -27,6 +27,27 @@ public class PHNetModelTests
         Assert.True((blended - image).abs().sum().item<float>() > 0);   // the foreground did change
         model.UseFeatureExtractor = false;
         Assert.Equal(new long[] { 2, 3, 40, 72 }, model.forward(image, mask).shape);
+    }
+
+    [Fact]
+    public void Fresh_residual_network_is_the_identity_and_learns_away_from_it()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        using var model = new PHNetModel(PHNetConfig.Scaled(8));
+        Assert.Equal(PHNetOutput.Residual, model.Config.Output);
+        model.train();
+        var image = rand(2, 3, 32, 48);
+        var mask = zeros(2, 1, 32, 48);
+        mask[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(8, 24), TensorIndex.Slice(8, 30)] = tensor(1f);
+        var output = model.forward(image, mask);
+        Assert.Equal(0f, (output - image).abs().max().item<float>());
+        // One gradient step on a darkening target must move the output: the zeroed layer still gets a gradient.
+        var loss = (output - image * 0.5f).square().mean();
+        loss.backward();
+        var last = model.named_parameters().Single(p => p.name == "decoder.5.0.bias").parameter;
+        Assert.True(last.grad!.abs().sum().item<float>() > 0);
     }
 
     [Fact]

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Harmonia.Core.Methods;
+using Harmonia.Models;
+using Spectre.Console;
+
+namespace Harmonia.Bench;
+
+/// <summary>
+/// <c>compare</c>: end-to-end speed of registered methods side by side, through the public
+/// <see cref="IHarmonizer.Harmonize"/> (everything a library caller pays except decode/encode): 4:3 textured images
+/// with a soft ellipse over ~25% (<see cref="BenchScenes.Textured"/>), long side 256 to 4096 px by default.
+/// Per method: the time to create it (weights load) and its first call at the smallest size, then per size one
+/// warm-up call and the median of <c>--runs</c> timed calls, with the process CPU time of the median run.
+/// </summary>
+public static class CompareBench
+{
+    /// <summary>The subcommand.</summary>
+    public static Command Create()
+    {
+        var methods = new Option<string[]>("--methods") { Description = "Methods to time (default: every registered method).", AllowMultipleArgumentsPerToken = true };
+        var sizes = new Option<int[]>("--sizes") { Description = "Long sides in pixels (images are 4:3).", DefaultValueFactory = _ => [256, 1024, 2048, 4096], AllowMultipleArgumentsPerToken = true };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per method and size (median reported).", DefaultValueFactory = _ => 5 };
+        var command = new Command("compare", "End-to-end harmonize ms of every method (classical, S2CRNet, PHNet) per image size.") { methods, sizes, runs };
+        command.SetAction(parsed =>
+        {
+            var registry = MethodCatalog.CreateDefault();
+            var names = parsed.GetValue(methods) is { Length: > 0 } chosen ? chosen : registry.All.Select(d => d.Name).ToArray();
+            foreach (var name in names)
+                if (!registry.Contains(name)) { Console.Error.WriteLine($"bench: unknown method '{name}'."); return 2; }
+            Run(registry, names, parsed.GetValue(sizes)!, Math.Max(1, parsed.GetValue(runs)));
+            return 0;
+        });
+        return command;
+    }
+
+    static void Run(HarmonizerRegistry registry, string[] names, int[] sizes, int runs)
+    {
+        var scenes = sizes.Order().Select(s => BenchScenes.Textured(s, (int)Math.Round(s * 0.75))).ToArray();
+        AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        var table = new Table().Title($"harmonize ms (median of {runs}; MP/s in brackets), {Environment.ProcessorCount} cores, 4:3 images, ~25% soft foreground");
+        table.AddColumn("method");
+        table.AddColumn(new TableColumn("create ms").RightAligned());
+        table.AddColumn(new TableColumn($"first call ms ({scenes[0].Image.Width}px)").RightAligned());
+        foreach (var (image, _) in scenes) table.AddColumn(new TableColumn($"{image.Width}x{image.Height}").RightAligned());
+        table.AddColumn(new TableColumn($"CPU ms at {scenes[^1].Image.Width}px").RightAligned());
+        var process = Process.GetCurrentProcess();
+        foreach (var name in names)
+        {
+            var sw = Stopwatch.StartNew();
+            var method = registry.Create(name);
+            double createMs = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            method.Harmonize(scenes[0].Image, scenes[0].Mask);
+            double firstMs = sw.Elapsed.TotalMilliseconds;
+            var cells = new List<string> { name, $"{createMs:F0}", $"{firstMs:F0}" };
+            double lastCpu = 0;
+            foreach (var (image, mask) in scenes)
+            {
+                method.Harmonize(image, mask);   // warm-up at this size (JIT tiers, buffers, page faults)
+                var wall = new List<(double Wall, double Cpu)>();
+                for (int r = 0; r < runs; r++)
+                {
+                    process.Refresh();
+                    var cpu0 = process.TotalProcessorTime;
+                    sw.Restart();
+                    method.Harmonize(image, mask);
+                    double ms = sw.Elapsed.TotalMilliseconds;
+                    process.Refresh();
+                    wall.Add((ms, (process.TotalProcessorTime - cpu0).TotalMilliseconds));
+                }
+                var median = wall.OrderBy(w => w.Wall).ElementAt(wall.Count / 2);
+                lastCpu = median.Cpu;
+                cells.Add($"{median.Wall:F1} ({image.PixelCount / 1e3 / median.Wall:F0})");
+            }
+            cells.Add($"{lastCpu:F0}");
+            table.AddRow(cells.ToArray());
+            (method as IDisposable)?.Dispose();
+        }
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Ship a training run: copy its weights to models/ and write the model card next to them.
+
+Usage (from the repo root):
+  python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--note TEXT] [--eval NAME=EVAL.json ...]
+METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded) or phnet (-> models/phnet.safetensors, copied beside the
+binaries). RUN_DIR is the folder holding run.sh and out/ (e.g. /work/runs/s2crnet-c). --eval adds the metrics of a
+`harmonia eval ... --json EVAL.json` run under evaluation.NAME. The weights file already carries the
+model configuration in its safetensors metadata (the harmonizer rebuilds the model from it); the card records the
+configuration, the exact training command, the dataset manifest's command, steps, wall time and the validation rows
+of the run's val.csv. Rebuild afterwards (dotnet build) so Harmonia.Models embeds the new file.
+"""
+import csv, json, os, shutil, struct, sys
+
+def metadata(path):
+    with open(path, 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        return json.loads(f.read(n)).get('__metadata__', {})
+
+METHODS = {
+    's2crnet': {
+        'file': 's2crnet-c',
+        'paper': 'Liang, Cun, Pun. Spatial-Separated Curve Rendering Network for Efficient and High-Resolution Image Harmonization. AAAI 2022',
+        'parameter_names': 'official PyTorch state dict (squeezenet1_1.N.*, fusion.crK.*)',
+        'variant': lambda meta: 'S2CRNet-C' if meta.get('semantic') != 'true' else 'S2CRNet-CS',
+        'choices': {
+            'training_size': 'input_size in config: fg crop and bg are resized to it (official 256); trained smaller for the CPU budget',
+            'adversarial': 'off: measured on this shared 2-core machine the LSGAN discriminator (k5 s2 convs 64..512) cut samples/s ~3x (bench: s2crnet --train)',
+            'curve_activation': 'softplus (p > 0, monotone curves, heads initialised so every curve starts as the identity); official code uses raw p',
+            'backbone_init': 'squeezenet1.1-trunk-snacks.onnx (MIT, Caffe layout folded into conv1) when --init-backbone is in the command',
+        },
+    },
+    'phnet': {
+        'file': 'phnet',
+        'paper': 'Efremyan, Karpova, Sogomonian, Kirillova, Karaev. PHNet: Patch-based Normalization for Portrait Harmonization. ICIP 2024',
+        'parameter_names': 'official PyTorch state dict (encoder.N.*, decoder.N.*, skip.N.*, normalizers.N.*, SE_block.*, feature_extractor.*)',
+        'variant': lambda meta: 'PHNet width ' + meta.get('phnet.encoder_channels', '?') + ', ' + meta.get('phnet.output', 'sigmoid') + ' output',
+        'choices': {
+            'training_size': 'phnet.working_size: the network runs at this long side (official 512); the change is carried to full resolution by local affine colour models',
+            'width': 'encoder channels divided by --width (official 3,16,...,512) to train to convergence on 2 CPU cores',
+            'output': 'residual (image + d, last layer zero-initialised: starts at the identity); official sigmoid(d). A sigmoid run stayed worse than the composite within this budget',
+            'stages': 'paper stages 1 (no PFE), 2 (PFE, encoder frozen), 3 (all) switched by epoch inside one run with one cosine schedule (--stage-epochs)',
+        },
+    },
+}
+
+def parameter_count(path):
+    """Trainable parameters: every tensor except BatchNorm running statistics."""
+    with open(path, 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        header = json.loads(f.read(n))
+    total = 0
+    for key, value in header.items():
+        if key == '__metadata__' or 'running_' in key or 'num_batches' in key: continue
+        count = 1
+        for d in value['shape']: count *= d
+        total += count
+    return total
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 2 or args[0] not in METHODS: sys.exit(__doc__)
+    spec = METHODS[args.pop(0)]
+    run = args[0]
+    which = args[args.index('--weights') + 1] if '--weights' in args else 'best'
+    note = args[args.index('--note') + 1] if '--note' in args else ''
+    out = os.path.join(run, 'out')
+    weights = os.path.join(out, f'{which}.safetensors')
+    if not os.path.exists(weights): sys.exit(f'no {weights}')
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    models = os.path.join(repo, 'models'); os.makedirs(models, exist_ok=True)
+    meta = metadata(weights)
+    rows = list(csv.DictReader(open(os.path.join(out, 'val.csv')))) if os.path.exists(os.path.join(out, 'val.csv')) else []
+    log = list(csv.DictReader(open(os.path.join(out, 'log.csv')))) if os.path.exists(os.path.join(out, 'log.csv')) else []
+    step = int(meta.get('step', log[-1]['step'] if log else 0))
+    chosen = next((r for r in rows if int(r['step']) == step), rows[-1] if rows else None)
+    cmd = open(os.path.join(run, 'run.sh')).read() if os.path.exists(os.path.join(run, 'run.sh')) else ''
+    data_dir = next((t for t in cmd.split() if t.startswith('/work/data/')), None)
+    manifest = {}
+    if data_dir and os.path.exists(os.path.join(data_dir, 'manifest.json')):
+        m = json.load(open(os.path.join(data_dir, 'manifest.json')))
+        manifest = {k: m.get(k) for k in ('name', 'command', 'samples', 'photos')}
+    evaluation = {}
+    for i, a in enumerate(args):
+        if a == '--eval':
+            name, path = args[i + 1].split('=', 1)
+            evaluation[name] = json.load(open(path))
+    name = spec['file']
+    card = {
+        'method': meta.get('method', sys.argv[1]),
+        'variant': spec['variant'](meta),
+        'paper': spec['paper'],
+        'config': meta,
+        'parameters': parameter_count(weights),
+        'weights': {'file': f'models/{name}.safetensors', 'source': weights, 'which': which, 'bytes': os.path.getsize(weights)},
+        'parameter_names': spec['parameter_names'],
+        'training': {
+            'command': ' '.join(l.strip().rstrip('\\') for l in cmd.splitlines() if l.strip() and not l.startswith('#') and not l.startswith('cd ')),
+            'steps': step,
+            'wall_seconds': float(chosen['wall_s']) if chosen else (float(log[-1]['wall_s']) if log else None),
+            'last_logged_step': int(log[-1]['step']) if log else None,
+            'last_logged_train_loss': float(log[-1]['loss']) if log else None,
+        },
+        'data': manifest,
+        'validation': {
+            'split': 'test split of the training dataset (val-limit images, trainer validation at the training size)',
+            'chosen_row': chosen,
+            'all_rows': rows,
+        },
+        'choices': spec['choices'],
+        'evaluation': evaluation,
+        'note': note,
+    }
+    shutil.copyfile(weights, os.path.join(models, f'{name}.safetensors'))
+    with open(os.path.join(models, f'{name}.card.json'), 'w') as f: json.dump(card, f, indent=2); f.write('\n')
+    print(f"wrote models/{name}.safetensors ({os.path.getsize(weights)} bytes, step {step}) and models/{name}.card.json")
+
+main()
