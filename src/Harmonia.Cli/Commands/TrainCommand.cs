@@ -98,6 +98,7 @@ public static class TrainCommand
     static int Run(TrainableMethod method, Common c, ParseResult p, MethodSettings settings)
     {
         TorchRuntime.EnsureAvailable();
+        NativeHeap.RetainFreedMemory();
         var data = p.GetValue(c.Data)!;
         var output = p.GetValue(c.Out)!;
         int seed = p.GetValue(c.Seed), size = p.GetValue(c.Size);
