@@ -1,3 +1,4 @@
+using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -77,7 +78,12 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
                 nn.ConvTranspose2d(r[i], output, up ? 4 : 3, stride: up ? 2 : 1, padding: 1),
                 norm,
                 activation));
-            skip.Add(nn.Sequential(nn.Conv2d(2 * r[i], r[i], 3, padding: 1, bias: false), nn.ReLU()));
+            // Narrow skip convs as im2col: libtorch's Conv2d backward gave NaN gradients for them (see Im2ColConv2d);
+            // the wide ones stay Conv2d, where im2col costs too much (NaNs left are zeroed and counted by the trainer).
+            nn.Module<Tensor, Tensor> fuse = 2 * r[i] <= Im2ColConv2d.NarrowChannels
+                ? new Im2ColConv2d(2 * r[i], r[i], 3, hasBias: false)
+                : nn.Conv2d(2 * r[i], r[i], 3, padding: 1, bias: false);
+            skip.Add(nn.Sequential(fuse, nn.ReLU()));
         }
 
         SE_block = new SqueezeExcitation(e[6], config.SeReduction);

@@ -1,3 +1,4 @@
+using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -67,7 +68,7 @@ public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
     public PatchFeatureExtractor(long channels, int gridCount) : base("PatchHarmonizerBlock")
     {
         patch_harmonizer = new PatchedHarmonizer(gridCount);
-        head = nn.Sequential(nn.Conv2d(channels * 2, channels, 3, padding: 1), nn.Identity(), nn.ReLU());
+        head = nn.Sequential(new Im2ColConv2d(channels * 2, channels, 3), nn.Identity(), nn.ReLU());   // see Im2ColConv2d
         RegisterComponents();
     }
 

@@ -275,6 +275,7 @@ public sealed class Trainer
             values.Add(("adv_d", dLoss.item<float>()));
         }
         total.backward();
+        values.Add(("nonfinite_grads", NonFiniteGradients.Zero(parameters)));
         if (options.GradientClip is { } clip) torch.nn.utils.clip_grad_norm_(parameters, clip);
         generatorOptimizer.step();
 

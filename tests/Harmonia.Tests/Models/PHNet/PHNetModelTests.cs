@@ -64,6 +64,8 @@ public class PHNetModelTests
                  })
             Assert.Contains(n, names);
         Assert.Equal(new long[] { 512, 1024, 3, 3 }, model.state_dict()["skip.0.0.weight"].shape);
+        Assert.Equal(new long[] { 16, 32, 3, 3 }, model.state_dict()["skip.5.0.weight"].shape);   // an im2col layer, same name
+        Assert.DoesNotContain("skip.5.0.bias", names);
         Assert.Equal(new long[] { 1, 16, 5, 5 }, model.state_dict()["normalizers.2.grid_weights"].shape);
     }
 }
