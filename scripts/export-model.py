@@ -2,9 +2,11 @@
 """Ship a training run: copy its weights to models/ and write the model card next to them.
 
 Usage (from the repo root):
-  python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--note TEXT] [--eval NAME=EVAL.json ...]
+  python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--out out] [--script run.sh] [--note TEXT]
+      [--eval NAME=EVAL.json ...]
 METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded) or phnet (-> models/phnet.safetensors, copied beside the
-binaries). RUN_DIR is the folder holding run.sh and out/ (e.g. /work/runs/s2crnet-c). --eval adds the metrics of a
+binaries). RUN_DIR is the folder holding the launcher script (--script, default run.sh) and the trainer's output folder
+(--out, default out), e.g. /work/runs/s2crnet-c. --eval adds the metrics of a
 `harmonia eval ... --json EVAL.json` run under evaluation.NAME. The weights file already carries the
 model configuration in its safetensors metadata (the harmonizer rebuilds the model from it); the card records the
 configuration, the exact training command, the dataset manifest's command, steps, wall time and the validation rows
@@ -64,7 +66,8 @@ def main():
     run = args[0]
     which = args[args.index('--weights') + 1] if '--weights' in args else 'best'
     note = args[args.index('--note') + 1] if '--note' in args else ''
-    out = os.path.join(run, 'out')
+    out = os.path.join(run, args[args.index('--out') + 1] if '--out' in args else 'out')
+    script = args[args.index('--script') + 1] if '--script' in args else 'run.sh'
     weights = os.path.join(out, f'{which}.safetensors')
     if not os.path.exists(weights): sys.exit(f'no {weights}')
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -74,7 +77,7 @@ def main():
     log = list(csv.DictReader(open(os.path.join(out, 'log.csv')))) if os.path.exists(os.path.join(out, 'log.csv')) else []
     step = int(meta.get('step', log[-1]['step'] if log else 0))
     chosen = next((r for r in rows if int(r['step']) == step), rows[-1] if rows else None)
-    cmd = open(os.path.join(run, 'run.sh')).read() if os.path.exists(os.path.join(run, 'run.sh')) else ''
+    cmd = open(os.path.join(run, script)).read() if os.path.exists(os.path.join(run, script)) else ''
     data_dir = next((t for t in cmd.split() if t.startswith('/work/data/')), None)
     manifest = {}
     if data_dir and os.path.exists(os.path.join(data_dir, 'manifest.json')):
@@ -84,7 +87,8 @@ def main():
     for i, a in enumerate(args):
         if a == '--eval':
             name, path = args[i + 1].split('=', 1)
-            evaluation[name] = json.load(open(path))
+            report = json.load(open(path))   # the aggregates only; per-sample rows stay in the report
+            evaluation[name] = {k: report.get(k) for k in ('dataset', 'split', 'protocol', 'method', 'methodSummary', 'composite')}
     name = spec['file']
     card = {
         'method': meta.get('method', sys.argv[1]),

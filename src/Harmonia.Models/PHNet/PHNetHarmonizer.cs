@@ -34,7 +34,7 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
     /// <summary>Registry entry.</summary>
     public static HarmonizerDescriptor Descriptor { get; } = new(
         "phnet",
-        "PHNet (patch-based normalization network) at a working resolution, its colour change transferred to full resolution by local affine colour models. Experimental: the shipped weights are undertrained (see models/phnet.card.json).",
+        "PHNet (patch-based normalization network) at a working resolution, its colour change transferred to full resolution by local affine colour models. Shipped: half width, 128 px working size, trained here on harmonia-synth-v1 (models/phnet.card.json).",
         SettingList,
         settings => new PHNetHarmonizer(
             ResolveModel(settings.GetString("model", DefaultModelPath)!),
