@@ -10,8 +10,9 @@ namespace Harmonia.Models.Runtime;
 /// and <c>Tensor.square()</c>, which is <c>pow(2)</c>) creates a native scalar that only a finalizer frees; nothing
 /// keeps it alive during the native call, so a garbage collection started by another thread can free it mid-call.
 /// libtorch then fails with "Expected false to be true", "Unknown scalar type" or an INTERNAL ASSERT in Scalar.h
-/// (seen every few hundred training steps; traced to <c>square()</c> in PHNet's statistics). Cached scalars stay
-/// reachable for the process lifetime.
+/// (seen every few hundred training steps; one source was <c>square()</c> in PHNet's statistics). Cached scalars stay
+/// reachable for the process lifetime. TorchSharp's own implicit scalars (the default <c>alpha</c> of every
+/// <c>tensor + tensor</c>, inside LeakyReLU and BatchNorm) remain, so the trainer still skips the rare batch they hit.
 /// </summary>
 public static class TorchScalars
 {
