@@ -105,17 +105,11 @@ public static class S2CRNetBench
                 harmonizer.Harmonize(image, mask);
                 total.Add(sw.Elapsed.TotalMilliseconds);
             }
-            table.AddRow($"{size}²", $"{mask.ForegroundRatio() * 100:F0}", $"{Median(render):F1}", $"{Median(thumbs):F1}", $"{Median(nets):F1}", $"{Median(total):F1}",
+            table.AddRow($"{size}²", $"{mask.ForegroundRatio() * 100:F0}", $"{BenchScenes.Median(render):F1}", $"{BenchScenes.Median(thumbs):F1}", $"{BenchScenes.Median(nets):F1}", $"{BenchScenes.Median(total):F1}",
                 $"{firstAtSize:F0}", $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0}");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("render = exact 8-bit LUT of the cascade applied under the mask (parallel rows) into a reused buffer; harmonize = thumbnails + network + LUT + render into a new image (no decode/encode).");
-    }
-
-    static double Median(List<double> v)
-    {
-        v.Sort();
-        return v[v.Count / 2];
     }
 
     /// <summary>Synthetic batches: random smooth images with a darker/tinted rectangle foreground.</summary>

@@ -24,9 +24,6 @@ public sealed class Im2ColConv2d : nn.Module<Tensor, Tensor>
 
     readonly int kernel;
 
-    /// <summary>Input widths up to which PHNet uses this layer instead of Conv2d (cheap there; the NaNs were measured at 16).</summary>
-    public const int NarrowChannels = 64;
-
     /// <summary>Creates the layer; initialisation as PyTorch's Conv2d (Kaiming uniform, a = √5).</summary>
     public Im2ColConv2d(long inChannels, long outChannels, int kernelSize = 3, bool hasBias = true) : base("Im2ColConv2d")
     {

@@ -46,7 +46,7 @@ public static class PHNetConfigMetadata
         [Grids] = string.Join(",", config.NormalizerGrids),
         [Pfe] = config.FeatureExtractorGrid.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Reduction] = config.SeReduction.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [OutputKey] = config.Output == PHNetOutput.Residual ? "residual" : "sigmoid",
+        [OutputKey] = OutputName(config.Output),
     };
 
     /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
@@ -59,16 +59,22 @@ public static class PHNetConfigMetadata
             metadata.TryGetValue(Pfe, out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5,
             metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8,
             // Files written before the output key existed were sigmoid networks.
-            metadata.TryGetValue(OutputKey, out var o) ? ParseOutput(o) : PHNetOutput.Sigmoid);
+            metadata.TryGetValue(OutputKey, out var o)
+                ? TryParseOutput(o) ?? throw new ArgumentException($"Unknown phnet.output '{o}' (residual or sigmoid).")
+                : PHNetOutput.Sigmoid);
         config.Validate();
         return config;
     }
 
-    static PHNetOutput ParseOutput(string value) => value switch
+    /// <summary>The name of <paramref name="output"/> in metadata and on the command line: residual or sigmoid.</summary>
+    public static string OutputName(PHNetOutput output) => output == PHNetOutput.Residual ? "residual" : "sigmoid";
+
+    /// <summary>The output kind named <paramref name="value"/> (see <see cref="OutputName"/>), or null for an unknown name.</summary>
+    public static PHNetOutput? TryParseOutput(string value) => value switch
     {
         "residual" => PHNetOutput.Residual,
         "sigmoid" => PHNetOutput.Sigmoid,
-        _ => throw new ArgumentException($"Unknown phnet.output '{value}' (residual or sigmoid)."),
+        _ => null,
     };
 }
 

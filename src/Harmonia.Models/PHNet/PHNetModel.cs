@@ -37,6 +37,9 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
 
     readonly int normalizedFrom;
 
+    /// <summary>Skip convs with at most this many input channels are <see cref="Im2ColConv2d"/> (cheap there; the NaNs were measured at 16).</summary>
+    const int Im2ColInputChannels = 64;
+
     /// <summary>The configuration the network was built with.</summary>
     public PHNetConfig Config { get; }
 
@@ -80,7 +83,7 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
                 activation));
             // Narrow skip convs as im2col: libtorch's Conv2d backward gave NaN gradients for them (see Im2ColConv2d);
             // the wide ones stay Conv2d, where im2col costs too much (NaNs left are zeroed and counted by the trainer).
-            nn.Module<Tensor, Tensor> fuse = 2 * r[i] <= Im2ColConv2d.NarrowChannels
+            nn.Module<Tensor, Tensor> fuse = 2 * r[i] <= Im2ColInputChannels
                 ? new Im2ColConv2d(2 * r[i], r[i], 3, hasBias: false)
                 : nn.Conv2d(2 * r[i], r[i], 3, padding: 1, bias: false);
             skip.Add(nn.Sequential(fuse, nn.ReLU()));

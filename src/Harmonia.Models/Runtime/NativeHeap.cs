@@ -6,8 +6,9 @@ namespace Harmonia.Models.Runtime;
 /// Tunes glibc's allocator for training loops. libtorch on the CPU allocates every intermediate tensor with malloc
 /// and frees it at the end of the step; by default glibc hands large freed blocks back to the kernel (trim), so the
 /// next step faults the same pages in again, which is slow on this kind of VM. Keeping freed memory in the heap
-/// (large trim threshold, 512 MB top pad) measured 25 → 33 samples/s for PHNet at 128² on 2 cores. Process-wide, so
-/// only entry points that own the process (the <c>train</c> command, benchmarks) call it; a no-op off glibc Linux.
+/// (large trim threshold, 512 MB top pad; measured with the equivalent MALLOC_ environment variables) took PHNet at
+/// 128² on 2 cores from 25 to 33 samples/s. Process-wide, so only an entry point that owns the process calls it (the
+/// <c>train</c> command); a no-op off glibc Linux.
 /// </summary>
 public static class NativeHeap
 {

@@ -71,12 +71,9 @@ public sealed class PHNetTask : ITrainingTask
     {
         var s = context.Settings;
         int divisor = s.GetInt("width", 1, 1, 16);
-        var output = s.GetString("output", "residual") switch
-        {
-            "residual" => PHNetOutput.Residual,
-            "sigmoid" => PHNetOutput.Sigmoid,
-            var other => throw new UsageException($"--output must be residual or sigmoid, got '{other}'."),
-        };
+        var outputName = s.GetString("output", "residual")!;
+        var output = PHNetConfigMetadata.TryParseOutput(outputName)
+                     ?? throw new UsageException($"--output must be residual or sigmoid, got '{outputName}'.");
         var model = new PHNetModel(PHNetConfig.Scaled(divisor, output));
         var init = s.GetString("init", "");
         if (!string.IsNullOrEmpty(init))
