@@ -15,7 +15,7 @@ namespace Harmonia.Models.S2CRNet;
 /// by <see cref="ForegroundRenderer"/> (alpha-0 pixels copied). Input buffers and tensors are allocated once.
 /// Not thread-safe (one harmonizer per thread).
 /// </summary>
-public sealed class S2CRNetHarmonizer : IHarmonizer, IDisposable
+public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
 {
     readonly S2CRNetModel model;
     readonly SemanticClass label;
@@ -55,6 +55,9 @@ public sealed class S2CRNetHarmonizer : IHarmonizer, IDisposable
         if (curvesOut is not null) AtomicFile.WriteAllText(curvesOut, CurveJson.Serialize(curves));
         return ForegroundRenderer.Render(composite, mask, curves.ToLut());
     }
+
+    /// <inheritdoc />
+    public IHarmonizationParameters Predict(RgbImage composite, Mask mask) => new CurveParameters(PredictCurves(composite, mask));
 
     /// <summary>Runs the network on the thumbnails of <paramref name="composite"/>/<paramref name="mask"/> and returns the curve cascade.</summary>
     public CurveSet PredictCurves(RgbImage composite, Mask mask)
