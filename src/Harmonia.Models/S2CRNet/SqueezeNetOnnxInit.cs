@@ -1,4 +1,5 @@
 using Harmonia.Core.Errors;
+using Harmonia.Models.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public static class SqueezeNetOnnxInit
     public static void Load(Sequential trunk, string onnxPath)
     {
         if (!File.Exists(onnxPath)) throw new HarmoniaException($"Backbone file '{onnxPath}' does not exist.");
-        var tensors = OnnxInitializerReader.Read(File.ReadAllBytes(onnxPath));
+        var tensors = OnnxModelReader.ReadInitializers(File.ReadAllBytes(onnxPath));
         var target = trunk.state_dict();
         using var _ = torch.no_grad();
 
@@ -72,92 +73,5 @@ public static class SqueezeNetOnnxInit
     {
         var t = target[name];
         t.copy_(torch.tensor(data).view(t.shape));
-    }
-}
-
-/// <summary>Reads the float initializers of an ONNX ModelProto (graph = field 7, initializer = field 5 of GraphProto).</summary>
-public static class OnnxInitializerReader
-{
-    /// <summary>Name → (dims, float data) for every FLOAT initializer (raw_data or float_data).</summary>
-    public static Dictionary<string, (long[] Shape, float[] Data)> Read(byte[] model)
-    {
-        var result = new Dictionary<string, (long[], float[])>();
-        foreach (var (field, graph) in LengthDelimited(model))
-        {
-            if (field != 7) continue;
-            foreach (var (gField, tensor) in LengthDelimited(graph))
-                if (gField == 5 && ParseTensor(tensor) is { } t) result[t.Name] = (t.Shape, t.Data);
-        }
-        return result;
-    }
-
-    static (string Name, long[] Shape, float[] Data)? ParseTensor(ReadOnlyMemory<byte> bytes)
-    {
-        var dims = new List<long>();
-        string name = "";
-        int dataType = 0;
-        float[]? data = null;
-        var span = bytes.Span;
-        int i = 0;
-        while (i < span.Length)
-        {
-            ulong key = Varint(span, ref i);
-            int field = (int)(key >> 3), wire = (int)(key & 7);
-            if (wire == 0)
-            {
-                ulong v = Varint(span, ref i);
-                if (field == 1) dims.Add((long)v);
-                else if (field == 2) dataType = (int)v;
-            }
-            else if (wire == 2)
-            {
-                int len = (int)Varint(span, ref i);
-                var payload = span.Slice(i, len);
-                i += len;
-                if (field == 1) { int j = 0; while (j < payload.Length) dims.Add((long)Varint(payload, ref j)); }
-                else if (field == 8) name = System.Text.Encoding.UTF8.GetString(payload);
-                else if (field is 9 or 4) data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(payload).ToArray();
-            }
-            else if (wire == 5) i += 4;
-            else if (wire == 1) i += 8;
-            else throw new HarmoniaException("The ONNX file is not a valid protobuf.");
-        }
-        return dataType == 1 && data is not null ? (name, dims.ToArray(), data) : null;
-    }
-
-    static IEnumerable<(int Field, ReadOnlyMemory<byte> Payload)> LengthDelimited(ReadOnlyMemory<byte> bytes)
-    {
-        int i = 0;
-        while (i < bytes.Length)
-        {
-            var span = bytes.Span;
-            ulong key = Varint(span, ref i);
-            int field = (int)(key >> 3), wire = (int)(key & 7);
-            switch (wire)
-            {
-                case 0: Varint(span, ref i); break;
-                case 1: i += 8; break;
-                case 5: i += 4; break;
-                case 2:
-                    int len = (int)Varint(span, ref i);
-                    var payload = bytes.Slice(i, len);
-                    i += len;
-                    yield return (field, payload);
-                    break;
-                default: throw new HarmoniaException("The ONNX file is not a valid protobuf.");
-            }
-        }
-    }
-
-    static ulong Varint(ReadOnlySpan<byte> s, ref int i)
-    {
-        ulong r = 0;
-        for (int shift = 0; ; shift += 7)
-        {
-            if (i >= s.Length) throw new HarmoniaException("The ONNX file is truncated.");
-            byte c = s[i++];
-            r |= (ulong)(c & 0x7f) << shift;
-            if (c < 0x80) return r;
-        }
     }
 }

@@ -64,7 +64,7 @@ public class S2CRNetWeightsTests
         if (!File.Exists(onnx)) onnx = "/work/shared/pretrained/squeezenet1.1-trunk-snacks.onnx";
         Skip.IfNot(File.Exists(onnx), "squeezenet1.1-trunk-snacks.onnx not available");
         using var scope = NewDisposeScope();
-        var raw = OnnxInitializerReader.Read(File.ReadAllBytes(onnx));
+        var raw = OnnxModelReader.ReadInitializers(File.ReadAllBytes(onnx));
         var trunk = SqueezeNetTrunk.Create();
         SqueezeNetOnnxInit.Load(trunk, onnx);
         // Caffe path: BGR 0-255 minus mean through the raw conv1; ours: RGB [0, 1] through the folded conv1.
