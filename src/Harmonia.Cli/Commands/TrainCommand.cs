@@ -23,6 +23,7 @@ public static class TrainCommand
     {
         var command = new Command("train", "Train a learned method on an iHarmony4-layout dataset (checkpoints, logs, plots, resume).");
         foreach (var method in TrainableMethods.CreateDefault().All) command.Subcommands.Add(CreateMethodCommand(method));
+        command.Subcommands.Add(TrainCachedCommand.Create());
         return command;
     }
 

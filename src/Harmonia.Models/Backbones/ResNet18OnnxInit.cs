@@ -16,16 +16,29 @@ namespace Harmonia.Models.Backbones;
 /// </summary>
 public static class ResNet18OnnxInit
 {
-    const string PackageRelativePath = "microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx";
+    const string PackageFolder = "microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels";
+    const string ModelRelativePath = "ResNet18Onnx/ResNet18.onnx";
+    const string PreprocessRelativePath = "ResNetPrepOnnx/ResNetPreprocess.onnx";
 
     /// <summary>
-    /// The restored ONNX file: <c>$HARMONIA_RESNET18_ONNX</c> if set, else the NuGet package folder recorded at build
-    /// time (or <c>~/.nuget/packages</c>); null when not found.
+    /// The restored ONNX file: <c>$HARMONIA_RESNET18_ONNX</c> if set, else <c>models/ResNet18.onnx</c> beside the
+    /// program (the build copies it there), else the NuGet package folder recorded at build time (or
+    /// <c>~/.nuget/packages</c>); null when not found.
     /// </summary>
     public static string? DefaultPath()
     {
         var env = Environment.GetEnvironmentVariable("HARMONIA_RESNET18_ONNX");
         if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? env : null;
+        var beside = Path.Combine(AppContext.BaseDirectory, "models", "ResNet18.onnx");
+        if (File.Exists(beside)) return beside;
+        return PackageFile(ModelRelativePath);
+    }
+
+    /// <summary>The package's preprocessing graph (<c>ResNetPrepOnnx/ResNetPreprocess.onnx</c>: RGB 0–255 → BGR minus a 224² mean image), or null.</summary>
+    public static string? PreprocessPath() => PackageFile(PreprocessRelativePath);
+
+    static string? PackageFile(string relative)
+    {
         var roots = new List<string>();
         var recorded = typeof(ResNet18OnnxInit).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "NuGetPackageRoot")?.Value;
@@ -33,15 +46,7 @@ public static class ResNet18OnnxInit
         var nugetEnv = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
         if (!string.IsNullOrEmpty(nugetEnv)) roots.Add(nugetEnv);
         roots.Add(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"));
-        return roots.Select(r => Path.Combine(r, PackageRelativePath)).FirstOrDefault(File.Exists);
-    }
-
-    /// <summary>The preprocessing graph beside the model (<c>ResNetPrepOnnx/ResNetPreprocess.onnx</c>), or null.</summary>
-    public static string? PreprocessPath(string modelPath)
-    {
-        var dir = Path.GetDirectoryName(Path.GetDirectoryName(modelPath));
-        var path = dir is null ? null : Path.Combine(dir, "ResNetPrepOnnx", "ResNetPreprocess.onnx");
-        return path is not null && File.Exists(path) ? path : null;
+        return roots.Select(r => Path.Combine(r, PackageFolder, relative)).FirstOrDefault(File.Exists);
     }
 
     /// <summary>Copies every convolution and BatchNorm of the ONNX graph at <paramref name="onnxPath"/> into <paramref name="encoder"/>.</summary>

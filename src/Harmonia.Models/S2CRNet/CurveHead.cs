@@ -28,6 +28,11 @@ public sealed class Projection : nn.Module<Tensor, Tensor>
 /// Semantic CRM: φ_f is replaced by <c>fc_f_label</c> over [F_f, MLP(one-hot)] with MLP = 5→32 ReLU →64.
 /// The label layers exist in every head (as in the official state dict) but are used only when semantic is on.
 /// </summary>
+/// <remarks>
+/// Harmonia's hidden-layer variant (<see cref="S2CRNetConfig.Hidden"/> &gt; 0) keeps the names: <c>fc_f_1</c> and
+/// <c>fc_b_1</c> (and <c>fc_f_label</c>) project to the hidden width, their sum passes a ReLU, and <c>fc_out</c>
+/// maps it to 3·L — the official head is the special case without <c>fc_out</c>.
+/// </remarks>
 public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     readonly Projection fc_f_1;
@@ -35,16 +40,19 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     readonly Linear fc_label_1;
     readonly Linear fc_label_2;
     readonly Linear fc_f_label;
+    readonly Linear? fc_out;
 
-    /// <summary>Creates a head producing 3·<paramref name="levels"/> raw parameters.</summary>
-    public CurveHead(int levels) : base(nameof(CurveHead))
+    /// <summary>Creates a head producing 3·<paramref name="levels"/> raw parameters from <paramref name="featureWidth"/>-wide pooled features.</summary>
+    public CurveHead(int levels, int featureWidth = 512, int hidden = 0) : base(nameof(CurveHead))
     {
         long outFeatures = 3L * levels;
-        fc_f_1 = new Projection(SqueezeNetTrunk.Channels, outFeatures);
-        fc_b_1 = new Projection(SqueezeNetTrunk.Channels, outFeatures);
+        long projection = hidden > 0 ? hidden : outFeatures;
+        fc_f_1 = new Projection(featureWidth, projection);
+        fc_b_1 = new Projection(featureWidth, projection);
         fc_label_1 = nn.Linear(S2CRNetConfig.ClassCount, 32);
         fc_label_2 = nn.Linear(32, 64);
-        fc_f_label = nn.Linear(SqueezeNetTrunk.Channels + 64, outFeatures);
+        fc_f_label = nn.Linear(featureWidth + 64, projection);
+        if (hidden > 0) fc_out = nn.Linear(hidden, outFeatures);
         RegisterComponents();
     }
 
@@ -62,7 +70,8 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         {
             paramF = fc_f_1.forward(fFeature);
         }
-        return (paramF + fc_b_1.forward(bFeature)).MoveToOuterDisposeScope();
+        var sum = paramF + fc_b_1.forward(bFeature);
+        return (fc_out is null ? sum : fc_out.forward(nn.functional.relu(sum))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The layers that carry gradient in the given mode.</summary>
@@ -71,6 +80,7 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         IEnumerable<nn.Module> layers = semantic
             ? [fc_label_1, fc_label_2, fc_f_label, fc_b_1]
             : [fc_f_1, fc_b_1];
+        if (fc_out is not null) layers = layers.Append(fc_out);
         return layers.SelectMany(l => l.parameters());
     }
 
@@ -81,7 +91,8 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public void InitializeNearIdentity(double weightScale)
     {
         using var _ = torch.no_grad();
-        foreach (var l in new[] { fc_f_1.Layer, fc_b_1.Layer, fc_f_label })
+        // With a hidden layer only the output layer is scaled: the hidden features stay informative.
+        foreach (var l in fc_out is null ? new[] { fc_f_1.Layer, fc_b_1.Layer, fc_f_label } : [fc_out])
         {
             l.weight!.mul_(weightScale);
             l.bias!.zero_();

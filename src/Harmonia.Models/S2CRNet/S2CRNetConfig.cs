@@ -13,15 +13,40 @@ public enum CurveActivation
     Softplus,
 }
 
+/// <summary>The encoder S²CRNet reads its thumbnails with.</summary>
+public enum S2CRNetBackbone
+{
+    /// <summary>SqueezeNet 1.1 <c>features[:12]</c> (the paper's S²CRNet-S), field <c>squeezenet1_1</c>.</summary>
+    SqueezeNet,
+
+    /// <summary>
+    /// Harmonia's variant: the ImageNet ResNet-18 of <see cref="Backbones.ResNet18"/>, field <c>resnet18</c> (the
+    /// paper has SqueezeNet and VGG-16 variants; this one is not in the paper).
+    /// </summary>
+    ResNet18,
+}
+
 /// <summary>S²CRNet hyper-parameters.</summary>
 /// <param name="Stages">Cascaded CRM stages N (paper: 2 for S²CRNet-C; official code builds 3 heads).</param>
 /// <param name="Levels">Curve levels L (paper/official: 64).</param>
 /// <param name="Semantic">Semantic CRM: the one-hot class embedding is concatenated with F_f.</param>
 /// <param name="Activation">How p is kept positive (see <see cref="CurveActivation"/>).</param>
 /// <param name="InputSize">Side of the square network inputs (fg crop and bg), 256.</param>
+/// <param name="Backbone">The encoder (official: SqueezeNet).</param>
+/// <param name="Pyramid">
+/// Harmonia option (ResNet-18 only): the pooled features of all four stages (64+128+256+512 = 960 per image) instead
+/// of the last stage's 512, so the heads see low-level colour statistics as well as semantics.
+/// </param>
+/// <param name="Hidden">Harmonia option: a hidden layer of this width in each head (0 = the official linear heads).</param>
+/// <param name="ColorStats">Harmonia option: <see cref="ColorStatistics"/> of each input appended to its pooled features.</param>
 public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semantic = false,
-    CurveActivation Activation = CurveActivation.Softplus, int InputSize = 256)
+    CurveActivation Activation = CurveActivation.Softplus, int InputSize = 256,
+    S2CRNetBackbone Backbone = S2CRNetBackbone.SqueezeNet, bool Pyramid = false, int Hidden = 0, bool ColorStats = false)
 {
+    /// <summary>Width of the feature vector of one image (F_f and F_b each): pooled encoder features, then colour statistics.</summary>
+    public int FeatureWidth => (Backbone == S2CRNetBackbone.ResNet18 && Pyramid ? Backbones.ResNet18.StageChannels.Sum() : 512)
+        + (ColorStats ? ColorStatistics.Width : 0);
+
     /// <summary>Number of semantic classes (Core SemanticClass).</summary>
     public const int ClassCount = 5;
 }

@@ -63,7 +63,7 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
     public CurveSet PredictCurves(RgbImage composite, Mask mask)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        FillInputs(composite, mask);
+        S2CRNetInputs.Fill(composite, mask, size, input);
         LastThumbnailMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         using var scope = NewDisposeScope();
@@ -77,36 +77,6 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
         LastCurves = new CurveSet(model.Config.Stages, model.Config.Levels, values);
         LastNetworkMs = watch.Elapsed.TotalMilliseconds;
         return LastCurves;
-    }
-
-    /// <summary>Writes fg = crop(composite)·crop(alpha) and bg = thumb(composite)·(1 − thumb(alpha)), planar [0, 1], into <see cref="input"/>.</summary>
-    void FillInputs(RgbImage composite, Mask mask)
-    {
-        var bounds = mask.ForegroundBounds() ?? (0, 0, composite.Width, composite.Height);
-        var full = (0, 0, composite.Width, composite.Height);
-        RgbImage fgImage = null!, bgImage = null!;
-        Mask fgMask = null!, bgMask = null!;
-        Parallel.Invoke(
-            () => fgImage = Thumbnail.Rgb(composite, bounds, size),
-            () => fgMask = Thumbnail.Mask(mask, bounds, size),
-            () => bgImage = Thumbnail.Rgb(composite, full, size),
-            () => bgMask = Thumbnail.Mask(mask, full, size));
-        int plane = size * size;
-        Parallel.For(0, 2, which =>
-        {
-            var img = which == 0 ? fgImage : bgImage;
-            var alpha = which == 0 ? fgMask.Alpha : bgMask.Alpha;
-            var px = img.Pixels;
-            int baseIndex = which * 3 * plane;
-            for (int i = 0; i < plane; i++)
-            {
-                float a = which == 0 ? alpha[i] : 1f - alpha[i];
-                float k = a / 255f;
-                input[baseIndex + i] = px[3 * i] * k;
-                input[baseIndex + plane + i] = px[3 * i + 1] * k;
-                input[baseIndex + 2 * plane + i] = px[3 * i + 2] * k;
-            }
-        });
     }
 
     /// <inheritdoc />

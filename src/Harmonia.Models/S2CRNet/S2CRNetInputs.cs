@@ -1,3 +1,4 @@
+using Harmonia.Core.Imaging;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,46 +6,86 @@ using static TorchSharp.torch;
 namespace Harmonia.Models.S2CRNet;
 
 /// <summary>
-/// Builds the two encoder inputs from tensors (training and tests): fg = composite·mask cropped to the mask's bounding
-/// box and resized to S² (bilinear, antialiased), bg = composite·(1 − mask) resized to S².
+/// The one path from an image into the S²CRNet encoder, used by inference (<see cref="S2CRNetHarmonizer"/>), by
+/// training (<see cref="FromBatch"/>) and by the feature cache: fg = composite·alpha cropped to the bounding box of the
+/// mask's binary view and reduced to S² (<see cref="Thumbnail"/>: integer box reduction, then antialiased bilinear),
+/// bg = composite·(1 − alpha) of the whole image reduced the same way. Resize first, multiply second: alpha is
+/// reduced with the image, so fg and bg stay complementary at every thumbnail pixel.
 /// </summary>
 public static class S2CRNetInputs
 {
-    /// <summary>composite: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) in [0, 1]. Returns fg, bg: (N, 3, S, S).</summary>
-    public static (Tensor Fg, Tensor Bg) Build(Tensor composite, Tensor mask, int size)
+    /// <summary>
+    /// Writes fg then bg, planar RGB in [0, 1], into <paramref name="destination"/>: (2, 3, S, S) floats, S =
+    /// <paramref name="size"/>. An empty binary view uses the whole image as the fg crop.
+    /// </summary>
+    /// <param name="composite">8-bit RGB, any W x H.</param>
+    /// <param name="mask">Same W x H.</param>
+    /// <param name="size">Thumbnail side S.</param>
+    /// <param name="destination">At least 6·S² floats.</param>
+    public static void Fill(RgbImage composite, Mask mask, int size, Span<float> destination)
     {
-        using var scope = NewDisposeScope();
-        long n = composite.shape[0], h = composite.shape[2], w = composite.shape[3];
-        var masked = composite * mask;
-        var crops = new Tensor[n];
-        using (torch.no_grad())
-        {
-            for (long i = 0; i < n; i++)
-            {
-                var m = mask[i, 0] > 0.5;
-                var rows = m.any(1).nonzero();
-                var cols = m.any(0).nonzero();
-                long y0 = 0, y1 = h, x0 = 0, x1 = w;
-                if (rows.shape[0] > 0)
-                {
-                    y0 = rows[0, 0].item<long>();
-                    y1 = rows[-1, 0].item<long>() + 1;
-                    x0 = cols[0, 0].item<long>();
-                    x1 = cols[-1, 0].item<long>() + 1;
-                }
-                var crop = masked[i].narrow(1, y0, y1 - y0).narrow(2, x0, x1 - x0).unsqueeze(0);
-                crops[i] = Resize(crop, size);
-            }
-        }
-        var fg = torch.cat(crops, 0);
-        var bg = Resize(composite * (1 - mask), size);
-        return (fg.MoveToOuterDisposeScope(), bg.MoveToOuterDisposeScope());
+        if (destination.Length < 6 * size * size) throw new ArgumentException("The destination holds 2 x 3 x S x S floats.", nameof(destination));
+        var bounds = mask.ForegroundBounds() ?? (0, 0, composite.Width, composite.Height);
+        var full = (0, 0, composite.Width, composite.Height);
+        RgbImage fgImage = null!, bgImage = null!;
+        Mask fgMask = null!, bgMask = null!;
+        Parallel.Invoke(
+            () => fgImage = Thumbnail.Rgb(composite, bounds, size),
+            () => fgMask = Thumbnail.Mask(mask, bounds, size),
+            () => bgImage = Thumbnail.Rgb(composite, full, size),
+            () => bgMask = Thumbnail.Mask(mask, full, size));
+        int plane = size * size;
+        Write(fgImage, fgMask, foreground: true, destination[..(3 * plane)]);
+        Write(bgImage, bgMask, foreground: false, destination.Slice(3 * plane, 3 * plane));
     }
 
-    static Tensor Resize(Tensor x, int size) =>
-        x.shape[2] == size && x.shape[3] == size
-            ? x.alias()
-            : nn.functional.interpolate(x, [size, size], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+    static void Write(RgbImage image, Mask alpha, bool foreground, Span<float> planes)
+    {
+        int plane = image.Width * image.Height;
+        var px = image.Pixels;
+        var a = alpha.Alpha;
+        for (int i = 0; i < plane; i++)
+        {
+            float k = (foreground ? a[i] : 1f - a[i]) / 255f;
+            planes[i] = px[3 * i] * k;
+            planes[plane + i] = px[3 * i + 1] * k;
+            planes[2 * plane + i] = px[3 * i + 2] * k;
+        }
+    }
+
+    /// <summary>
+    /// The encoder inputs of a training batch, through <see cref="Fill"/>: each sample's tensors are turned back into
+    /// the 8-bit image and mask they were decoded from (values k/255), so training sees exactly what inference sees.
+    /// composite: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) in [0, 1]. Returns fg, bg: (N, 3, S, S).
+    /// </summary>
+    public static (Tensor Fg, Tensor Bg) FromBatch(Tensor composite, Tensor mask, int size)
+    {
+        long n = composite.shape[0];
+        int h = (int)composite.shape[2], w = (int)composite.shape[3];
+        int plane = size * size;
+        var buffer = new float[n * 6 * plane];
+        float[] pixels, alpha;
+        using (torch.no_grad())
+        {
+            pixels = composite.permute(0, 2, 3, 1).contiguous().data<float>().ToArray();
+            alpha = mask.contiguous().data<float>().ToArray();
+        }
+        Parallel.For(0, (int)n, i =>
+        {
+            var image = new RgbImage(w, h);
+            int offset = i * w * h * 3;
+            for (int j = 0; j < w * h * 3; j++) image.Pixels[j] = ToByte(pixels[offset + j]);
+            var m = new Mask(w, h, alpha.AsSpan(i * w * h, w * h).ToArray());
+            Fill(image, m, size, buffer.AsSpan(i * 6 * plane, 6 * plane));
+        });
+        var all = torch.tensor(buffer, new long[] { n, 2, 3, size, size });
+        var fg = all.select(1, 0).contiguous();
+        var bg = all.select(1, 1).contiguous();
+        all.Dispose();
+        return (fg, bg);
+    }
+
+    static byte ToByte(float v) => v >= 1f ? (byte)255 : v > 0f ? (byte)(v * 255f + 0.5f) : (byte)0;
 
     /// <summary>(N) int64 class indices → (N, 5) float one-hot.</summary>
     public static Tensor OneHot(Tensor labels) =>

@@ -14,7 +14,7 @@ public static class S2CRNetMethod
     /// <summary>The descriptor for <see cref="HarmonizerRegistry"/>.</summary>
     public static HarmonizerDescriptor Descriptor { get; } = new(
         Name,
-        "S2CRNet-C (learned): a SqueezeNet reads the fg/bg thumbnails and predicts cascaded per-channel curves, rendered at full resolution.",
+        "S2CRNet-C (learned): an encoder (ImageNet ResNet-18 or SqueezeNet) reads the fg/bg thumbnails and predicts cascaded per-channel curves, rendered at full resolution.",
         [
             new MethodSetting("model", "weights file (.safetensors, official S2CRNet names); default: the embedded models/s2crnet-c.safetensors", ""),
             new MethodSetting("label", "foreground class for a semantic model: person, animal, food, vehicle or other", "other"),

@@ -10,12 +10,12 @@ public sealed class CurveCascade : nn.Module
     readonly CurveHead[] heads;
 
     /// <summary>Creates <paramref name="stages"/> heads of 3·<paramref name="levels"/> outputs.</summary>
-    public CurveCascade(int stages, int levels) : base(nameof(CurveCascade))
+    public CurveCascade(int stages, int levels, int featureWidth = 512, int hidden = 0) : base(nameof(CurveCascade))
     {
         heads = new CurveHead[stages];
         for (int i = 0; i < stages; i++)
         {
-            heads[i] = new CurveHead(levels);
+            heads[i] = new CurveHead(levels, featureWidth, hidden);
             register_module($"cr{i + 1}", heads[i]);
         }
     }
@@ -40,7 +40,8 @@ public sealed class CurveCascade : nn.Module
 /// </summary>
 public sealed class S2CRNetModel : nn.Module
 {
-    readonly Sequential squeezenet1_1;
+    readonly Sequential? squeezenet1_1;
+    readonly Backbones.ResNet18? resnet18;
     readonly CurveCascade fusion;
 
     /// <summary>The configuration the model was built with.</summary>
@@ -50,30 +51,52 @@ public sealed class S2CRNetModel : nn.Module
     public S2CRNetModel(S2CRNetConfig config) : base("S2CRNet")
     {
         Config = config;
-        squeezenet1_1 = SqueezeNetTrunk.Create();
-        fusion = new CurveCascade(config.Stages, config.Levels);
+        if (config.Backbone == S2CRNetBackbone.ResNet18) resnet18 = new Backbones.ResNet18();
+        else squeezenet1_1 = SqueezeNetTrunk.Create();
+        fusion = new CurveCascade(config.Stages, config.Levels, config.FeatureWidth, config.Hidden);
         RegisterComponents();
         if (config.Activation == CurveActivation.Softplus)
             for (int s = 0; s < config.Stages; s++) fusion[s].InitializeNearIdentity(0.1);
     }
 
-    /// <summary>The shared backbone.</summary>
-    public Sequential Backbone => squeezenet1_1;
+    /// <summary>The shared backbone (SqueezeNet trunk or ResNet-18 encoder).</summary>
+    public nn.Module Backbone => (nn.Module?)squeezenet1_1 ?? resnet18!;
+
+    /// <summary>The SqueezeNet trunk (null for other backbones).</summary>
+    public Sequential? SqueezeNet => squeezenet1_1;
+
+    /// <summary>The ResNet-18 encoder (null for other backbones).</summary>
+    public Backbones.ResNet18? ResNet => resnet18;
+
+    /// <summary>The curve heads only (what cached-feature training optimizes).</summary>
+    public IEnumerable<Parameter> HeadParameters() =>
+        Enumerable.Range(0, Config.Stages).SelectMany(s => fusion[s].UsedParameters(Config.Semantic));
 
     /// <summary>The parameters that receive gradient in this configuration (unused label layers excluded).</summary>
-    public IEnumerable<Parameter> TrainableParameters() =>
-        squeezenet1_1.parameters().Concat(Enumerable.Range(0, Config.Stages).SelectMany(s => fusion[s].UsedParameters(Config.Semantic)));
+    public IEnumerable<Parameter> TrainableParameters() => Backbone.parameters().Concat(HeadParameters());
+
+    /// <summary>Pooled features of a stack of images: (M, 3, S, S) in [0, 1] → (M, <see cref="S2CRNetConfig.FeatureWidth"/>).</summary>
+    public Tensor PooledFeatures(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        Tensor pooled;
+        if (resnet18 is not null)
+            pooled = Config.Pyramid ? torch.cat(resnet18.Pooled(images).Stages, 1) : resnet18.forward(images).mean([2L, 3L]);
+        else
+            pooled = squeezenet1_1!.forward(images).mean([2L, 3L]);
+        if (Config.ColorStats) pooled = torch.cat([pooled, ColorStatistics.Compute(images)], 1);
+        return pooled.MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Spatially separated encoding. fg, bg: (N, 3, S, S) in [0, 1] (fg = masked foreground crop, bg = masked
-    /// background). Returns pooled features F_f, F_b: (N, 512) each. One trunk pass over the 2N stacked images.
+    /// background). Returns pooled features F_f, F_b: (N, FeatureWidth) each. One trunk pass over the 2N stacked images.
     /// </summary>
     public (Tensor Fore, Tensor Back) Encode(Tensor fg, Tensor bg)
     {
         using var scope = NewDisposeScope();
         long n = fg.shape[0];
-        var features = squeezenet1_1.forward(torch.cat([fg, bg], 0));
-        var pooled = features.mean([2L, 3L]);
+        var pooled = PooledFeatures(torch.cat([fg, bg], 0));
         var fore = pooled.narrow(0, 0, n);
         var back = pooled.narrow(0, n, n);
         return (fore.MoveToOuterDisposeScope(), back.MoveToOuterDisposeScope());

@@ -17,6 +17,12 @@ public static class S2CRNetWeights
     /// <summary>Name of the default weights embedded in Harmonia.Models (from <c>models/s2crnet-c.safetensors</c> at build time).</summary>
     public const string EmbeddedName = "Harmonia.Models.s2crnet-c.safetensors";
 
+    const string ResNetPrefix = "resnet18.";
+
+    /// <summary>The tensors a weights file holds: every entry of the state dict, or the heads only when the encoder is the frozen packaged ResNet-18.</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(S2CRNetModel model, bool includeEncoder) =>
+        StateDictIO.Named(model).Where(kv => includeEncoder || !kv.Key.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+
     /// <summary>Whether default weights were embedded at build time.</summary>
     public static bool HasEmbedded => typeof(S2CRNetWeights).Assembly.GetManifestResourceInfo(EmbeddedName) is not null;
 
@@ -29,6 +35,10 @@ public static class S2CRNetWeights
         ["semantic"] = config.Semantic ? "true" : "false",
         ["activation"] = config.Activation.ToString().ToLowerInvariant(),
         ["input_size"] = config.InputSize.ToString(CultureInfo.InvariantCulture),
+        ["backbone"] = config.Backbone == S2CRNetBackbone.ResNet18 ? "resnet18" : "squeezenet",
+        ["pyramid"] = config.Pyramid ? "true" : "false",
+        ["hidden"] = config.Hidden.ToString(CultureInfo.InvariantCulture),
+        ["color_stats"] = config.ColorStats ? "true" : "false",
     };
 
     /// <summary>Loads a model from a file.</summary>
@@ -66,7 +76,23 @@ public static class S2CRNetWeights
             var model = new S2CRNetModel(config);
             try
             {
-                StateDictIO.Load(model, tensors, strict: true);
+                // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
+                // ImageNet ONNX (restored with the build), converted at load.
+                bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !tensors.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+                if (externalEncoder)
+                {
+                    var report = StateDictIO.Load(model, tensors, strict: false);
+                    var missing = report.Missing.Where(m => !m.StartsWith(ResNetPrefix, StringComparison.Ordinal) && !m.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+                    if (missing.Count > 0 || report.Unexpected.Count > 0)
+                        throw new HarmoniaException($"{missing.Count} tensor(s) missing and {report.Unexpected.Count} unexpected, e.g. '{string.Join("', '", missing.Concat(report.Unexpected).Take(3))}'.");
+                    var onnx = Backbones.ResNet18OnnxInit.DefaultPath()
+                        ?? throw new HarmoniaException("the ImageNet ResNet-18 encoder (ResNet18.onnx from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1) was not found beside the program or in the NuGet cache; run 'dotnet restore' or set HARMONIA_RESNET18_ONNX.");
+                    Backbones.ResNet18OnnxInit.Load(model.ResNet!, onnx);
+                }
+                else
+                {
+                    StateDictIO.Load(model, tensors, strict: true);
+                }
             }
             catch (HarmoniaException e)
             {
@@ -94,6 +120,15 @@ public static class S2CRNetWeights
             var other => throw new HarmoniaException($"unknown curve activation '{other}' in the weights' metadata."),
         };
         return new S2CRNetConfig(
+            Backbone: Get("backbone", "squeezenet") switch
+            {
+                "squeezenet" => S2CRNetBackbone.SqueezeNet,
+                "resnet18" => S2CRNetBackbone.ResNet18,
+                var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
+            },
+            Pyramid: Get("pyramid", "false") == "true",
+            Hidden: int.Parse(Get("hidden", "0"), CultureInfo.InvariantCulture),
+            ColorStats: Get("color_stats", "false") == "true",
             Stages: int.Parse(Get("stages", stages.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
             Levels: int.Parse(Get("levels", "64"), CultureInfo.InvariantCulture),
             Semantic: Get("semantic", "false") == "true",

@@ -19,9 +19,21 @@ public static class S2CRNetTraining
             new MethodSetting("semantic", "semantic CRM (uses semantic-labels.txt of the dataset)", "false"),
             new MethodSetting("activation", "curve parameter activation: softplus (positive, starts at identity) or identity (official raw p)", "softplus"),
             new MethodSetting("freeze-backbone", "train only the curve heads (no backward through the trunk; for small CPU budgets)", "false"),
-            new MethodSetting("init-backbone", "Caffe SqueezeNet 1.1 ONNX file to initialize the trunk (e.g. ../shared/pretrained/squeezenet1.1-trunk-snacks.onnx)", ""),
+            new MethodSetting("init-backbone", "ONNX file to initialize the encoder: a Caffe SqueezeNet 1.1 (e.g. ../shared/pretrained/squeezenet1.1-trunk-snacks.onnx); for resnet18 default the restored ImageNet ResNet18.onnx", ""),
+            new MethodSetting("backbone", "encoder: squeezenet (paper) or resnet18 (ImageNet-pretrained, Harmonia's variant)", "squeezenet"),
+            new MethodSetting("pyramid", "resnet18: heads read the pooled features of all four stages (960) instead of the last (512)", "false"),
+            new MethodSetting("hidden", "hidden width of each curve head (0 = official linear heads)", "0"),
+            new MethodSetting("color-stats", "append colour statistics (per-channel mean, std, 8-bin histogram) of each input to its features", "false"),
         ],
         context => Create(context.Settings, context.Size));
+
+    /// <summary>squeezenet or resnet18.</summary>
+    public static S2CRNetBackbone ParseBackbone(string name) => name.ToLowerInvariant() switch
+    {
+        "squeezenet" => S2CRNetBackbone.SqueezeNet,
+        "resnet18" => S2CRNetBackbone.ResNet18,
+        var other => throw new UsageException($"--backbone must be squeezenet or resnet18, got '{other}'."),
+    };
 
     /// <summary>Builds the task from settings.</summary>
     public static S2CRNetTrainingTask Create(MethodSettings settings, int size = 256)
@@ -37,7 +49,11 @@ public static class S2CRNetTraining
             Levels: settings.GetInt("levels", 64, 2, 1024),
             Semantic: bool.TryParse(settings.GetString("semantic", "false"), out var sem) && sem,
             Activation: activation,
-            InputSize: size);
+            InputSize: size,
+            Backbone: ParseBackbone(settings.GetString("backbone", "squeezenet")!),
+            Pyramid: bool.TryParse(settings.GetString("pyramid", "false"), out var pyr) && pyr,
+            Hidden: settings.GetInt("hidden", 0, 0, 4096),
+            ColorStats: bool.TryParse(settings.GetString("color-stats", "false"), out var cs) && cs);
         var backbone = settings.GetString("init-backbone", "");
         bool freeze = bool.TryParse(settings.GetString("freeze-backbone", "false"), out var f) && f;
         return new S2CRNetTrainingTask(new S2CRNetModel(config), string.IsNullOrWhiteSpace(backbone) ? null : backbone, freeze);

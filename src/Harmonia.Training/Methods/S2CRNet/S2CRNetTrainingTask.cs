@@ -24,7 +24,11 @@ public sealed class S2CRNetTrainingTask : ITrainingTask
     {
         this.model = model;
         this.freezeBackbone = freezeBackbone;
-        if (!string.IsNullOrEmpty(initBackbone)) SqueezeNetOnnxInit.Load(model.Backbone, initBackbone);
+        if (model.ResNet is { } resnet)
+            Harmonia.Models.Backbones.ResNet18OnnxInit.Load(resnet, string.IsNullOrEmpty(initBackbone)
+                ? Harmonia.Models.Backbones.ResNet18OnnxInit.DefaultPath() ?? throw new Harmonia.Core.Errors.HarmoniaException("ResNet18.onnx was not restored (NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18).")
+                : initBackbone);
+        else if (!string.IsNullOrEmpty(initBackbone)) SqueezeNetOnnxInit.Load(model.SqueezeNet!, initBackbone);
         if (freezeBackbone)
             foreach (var p in model.Backbone.parameters()) p.requires_grad = false;
     }
@@ -46,10 +50,18 @@ public sealed class S2CRNetTrainingTask : ITrainingTask
     public IReadOnlyDictionary<string, string> WeightsMetadata => S2CRNetWeights.Metadata(model.Config);
 
     /// <inheritdoc />
+    public void SetMode(bool training)
+    {
+        model.train(training);
+        // The pretrained ResNet's BatchNorm keeps its ImageNet statistics, frozen or fine-tuned.
+        if (model.ResNet is { } resnet) foreach (var bn in resnet.BatchNorms()) bn.eval();
+    }
+
+    /// <inheritdoc />
     public TrainStepOutput Forward(HarmonizationBatch batch)
     {
         using var scope = NewDisposeScope();
-        var (fg, bg) = S2CRNetInputs.Build(batch.Composite, batch.Mask, model.Config.InputSize);
+        var (fg, bg) = S2CRNetInputs.FromBatch(batch.Composite, batch.Mask, model.Config.InputSize);
         var labels = model.Config.Semantic ? S2CRNetInputs.OneHot(batch.Labels) : null;
         var (stages, _) = model.Forward(batch.Composite, fg, bg, labels);
         var loss = S2CRNetLoss.CascadeRelativeL1(stages, batch.Real, batch.Mask);

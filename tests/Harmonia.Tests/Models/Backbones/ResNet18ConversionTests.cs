@@ -81,7 +81,7 @@ public sealed class ResNet18ConversionTests
         using var encoder = LoadEncoder();
         var (planar, _) = Photo();
         var model = ResNet18OnnxInit.DefaultPath()!;
-        var prep = ResNet18OnnxInit.PreprocessPath(model);
+        var prep = ResNet18OnnxInit.PreprocessPath();
         Assert.True(prep is not null, "ResNetPreprocess.onnx is missing beside the model.");
         // The package subtracts a 224² mean image (RGB 0–255 in); the encoder subtracts its per-channel average.
         var rgb255 = planar.Select(v => v * 255f).ToArray();
