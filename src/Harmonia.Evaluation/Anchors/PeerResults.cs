@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Harmonia.Core.Datasets;
 using System.Text.RegularExpressions;
 using Harmonia.Core.Errors;
 
@@ -54,7 +55,7 @@ public sealed record PeerResults(string System, string File, IReadOnlyDictionary
         {
             using var reader = new StreamReader(path, Encoding.UTF8);
             var header = reader.ReadLine() ?? throw new HarmoniaException($"Anchor CSV '{path}' is empty.");
-            var columns = SplitCsvLine(header).Select(c => c.Trim()).ToList();
+            var columns = CsvLine.Split(header).Select(c => c.Trim()).ToList();
             var index = new Dictionary<string, int>();
             foreach (var required in RequiredColumns)
             {
@@ -67,7 +68,7 @@ public sealed record PeerResults(string System, string File, IReadOnlyDictionary
             {
                 lineNumber++;
                 if (line.Length == 0) continue;
-                var cells = SplitCsvLine(line);
+                var cells = CsvLine.Split(line);
                 if (cells.Count < columns.Count)
                     throw new HarmoniaException($"Anchor CSV '{path}' line {lineNumber}: {cells.Count} cells, the header has {columns.Count}.");
                 var name = StripImageExtension(cells[index["Name"]].Trim());
@@ -98,28 +99,5 @@ public sealed record PeerResults(string System, string File, IReadOnlyDictionary
         var m = FirstNumber.Match(text);
         if (m.Success && double.TryParse(m.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out v)) return v;
         throw new HarmoniaException($"Anchor CSV '{path}' line {line}: {column} '{text}' is not a number.");
-    }
-
-    /// <summary>Splits one CSV line on commas outside double quotes; quotes are removed, "" inside quotes is a quote.</summary>
-    internal static List<string> SplitCsvLine(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(ch);
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 }
