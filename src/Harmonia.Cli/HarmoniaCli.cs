@@ -14,6 +14,7 @@ public static class HarmoniaCli
         root.Subcommands.Add(MethodsCommand.Create());
         root.Subcommands.Add(HarmonizeCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SheetCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         return root;

@@ -88,6 +88,9 @@ public sealed record EvaluationReport(
 
     /// <summary>The split (test, train, all), when the caller records it.</summary>
     public string? Split { get; init; }
+
+    /// <summary>Peers' rows for the same images (<c>eval --anchors</c>), when asked for.</summary>
+    public Anchors.PeerComparison? Anchors { get; init; }
 }
 
 /// <summary>Progress of a run: samples done out of the total, and the last one finished.</summary>

@@ -6,14 +6,16 @@ using Harmonia.Core.Errors;
 using Harmonia.Core.Metrics;
 using Harmonia.Core.Methods;
 using Harmonia.Evaluation;
+using Harmonia.Evaluation.Anchors;
 using Spectre.Console;
 
 namespace Harmonia.Cli.Commands;
 
 /// <summary>
-/// <c>harmonia eval DATASET --method M [--protocol harmonia|ihm4] [--split test|train|all] [--json OUT]
-/// [--limit N] [--save-outputs DIR]</c>: scores the composite baseline and a method on an iHarmony4-layout dataset
-/// and prints per-subset and foreground-ratio tables. <c>--method composite</c> scores only the composite baseline.
+/// <c>harmonia eval DATASET --method M [--protocol harmonia|ihm4|pctnet] [--split test|train|all] [--json OUT]
+/// [--limit N] [--save-outputs DIR] [--anchors DIR]</c>: scores the composite baseline and a method on an
+/// iHarmony4-layout dataset and prints per-subset and foreground-ratio tables. <c>--method composite</c> scores only
+/// the composite baseline. <c>--anchors</c> adds peers' per-image result CSVs for the same images.
 /// </summary>
 public static class EvalCommand
 {
@@ -24,17 +26,18 @@ public static class EvalCommand
     public static Command Create()
     {
         var dataset = new Argument<string>("dataset") { Description = "iHarmony4-layout dataset root (or one subset folder) with composite_images, masks, real_images." };
-        var protocol = new Option<string>("--protocol") { Description = "Metric protocol: harmonia (original size, peak 255) or ihm4 (iHarmony4 script: 256x256, peak = prediction range).", DefaultValueFactory = _ => HarmoniaProtocol.ProtocolName };
+        var protocol = new Option<string>("--protocol") { Description = "Metric protocol: harmonia (original size, peak 255), ihm4 (iHarmony4 script: 256x256, peak = prediction range) or pctnet (PCT-Net full resolution, soft mask).", DefaultValueFactory = _ => HarmoniaProtocol.ProtocolName };
         var split = new Option<string>("--split") { Description = "Which list to use: test, train (the <Subset>_<split>.txt files) or all (every composite).", DefaultValueFactory = _ => "test" };
         var json = new Option<string?>("--json") { Description = "Write a JSON report (per-sample scores and aggregates) to this file." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples (dataset order)." };
         var saveOutputs = new Option<string?>("--save-outputs") { Description = "Write the method's outputs to DIR/<Subset>/<name>.png." };
+        var anchors = new Option<string?>("--anchors") { Description = "Folder of peers' per-image result CSVs in PCT-Net's format (e.g. ../shared/anchors/pctnet-fr): prints their rows for the same images beside Harmonia's. Needs --protocol pctnet." };
         var methodOptions = new MethodOptions();
         var command = new Command("eval",
             "Score a method and the composite baseline on an iHarmony4-layout dataset (MSE, PSNR, fMSE, fPSNR, SSIM, fSSIM; " +
             "means of per-image metrics). --method composite scores only the composite.")
         {
-            dataset, protocol, split, json, limit, saveOutputs,
+            dataset, protocol, split, json, limit, saveOutputs, anchors,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -46,6 +49,9 @@ public static class EvalCommand
                 throw new UsageException($"--split must be test, train or all, got '{splitName}'.");
             var n = parsed.GetValue(limit);
             if (n is <= 0) throw new UsageException($"--limit must be positive, got {n}.");
+            var anchorsFolder = parsed.GetValue(anchors);
+            if (anchorsFolder is not null && metric.Name != PctNetProtocol.ProtocolName)
+                throw new UsageException($"--anchors holds PCT-Net protocol numbers: add --protocol {PctNetProtocol.ProtocolName} (got {metric.Name}).");
             var threshold = methodOptions.GetThreshold(parsed);
             var methodName = parsed.GetValue(methodOptions.Method)!;
             IHarmonizer? method = null;
@@ -66,6 +72,9 @@ public static class EvalCommand
             if (n is { } take) samples = samples.Take(take).ToList();
             if (samples.Count == 0) throw new HarmoniaException($"No composites in '{root}' for split '{splitName}'.");
             DatasetEvaluator.RequireRealImages(samples);
+            // Read the anchors before the long run so a bad folder fails fast.
+            var peers = anchorsFolder is null ? null
+                : PeerResults.ReadFolder(anchorsFolder, samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal));
 
             var options = new EvaluationOptions(metric, threshold, parsed.GetValue(saveOutputs));
             var console = CreateConsole();
@@ -74,12 +83,14 @@ public static class EvalCommand
                 Dataset = Path.GetFullPath(root),
                 Split = splitName,
             };
+            if (peers is not null) report = report with { Anchors = PeerComparison.Build(report, peers, Path.GetFullPath(anchorsFolder!)) };
 
             console.MarkupLine($"[bold]{Markup.Escape(root)}[/]: {samples.Count} samples, split {splitName}, protocol [bold]{metric.Name}[/] ({Markup.Escape(metric.Description)}); means of per-image metrics.");
             console.Write(SubsetTable($"composite (no harmonization), protocol {metric.Name}", report.Composite));
             if (report.MethodSummary is { } ms)
                 console.Write(SubsetTable($"{methodName}, protocol {metric.Name}", ms));
             console.Write(BucketTable(report));
+            if (report.Anchors is { } comparison) WriteAnchors(console, comparison, anchorsFolder!);
             foreach (var note in NonFiniteNotes(report)) console.WriteLine(note);
             foreach (var s in report.Samples.Where(s => s.Warning is not null))
                 Console.Error.WriteLine($"harmonia: warning: {s.Subset}/{s.Name}: {s.Warning}.");
@@ -162,6 +173,32 @@ public static class EvalCommand
         double.IsNaN(value) ? "-"
         : double.IsPositiveInfinity(value) ? "inf"
         : value.ToString(metric.Contains("SSIM", StringComparison.Ordinal) ? "F4" : "F2", CultureInfo.InvariantCulture);
+
+    static void WriteAnchors(IAnsiConsole console, PeerComparison c, string folder)
+    {
+        var table = new Table
+        {
+            Title = new TableTitle(Markup.Escape($"peers beside Harmonia, protocol {c.Protocol}: the {c.Matched} of {c.Samples} samples that every CSV in {folder} covers")),
+        };
+        table.AddColumn("system");
+        table.AddColumn("source");
+        table.AddColumn(new TableColumn("n").RightAligned());
+        string[] metrics = ["MSE", "PSNR", "fMSE", "SSIM"];
+        foreach (var m in metrics) table.AddColumn(new TableColumn(m).RightAligned());
+        foreach (var r in c.Rows)
+        {
+            double[] values = [r.Mse, r.Psnr, r.Fmse, r.Ssim];
+            var cells = new List<string> { Markup.Escape(r.System), r.Source, r.Count.ToString(CultureInfo.InvariantCulture) };
+            for (int k = 0; k < values.Length; k++) cells.Add(Format(metrics[k], values[k]));
+            table.AddRow(cells.ToArray());
+        }
+        console.Write(table);
+        console.WriteLine($"Matched {c.Matched} of {c.Samples} samples by name: {string.Join(", ", c.MatchedNames)}.");
+        if (c.CompositeFmseMaxRelativeDifference is { } d)
+            console.WriteLine($"Composite check: Harmonia's composite fMSE vs the CSV's composite rows, max relative difference {d.ToString("G3", CultureInfo.InvariantCulture)} over the matched samples.");
+        foreach (var s in c.SizeMismatches)
+            Console.Error.WriteLine($"harmonia: warning: {s}: an anchor CSV gives another image size; left out of the comparison.");
+    }
 
     static IEnumerable<string> NonFiniteNotes(EvaluationReport report)
     {

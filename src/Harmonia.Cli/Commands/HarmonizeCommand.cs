@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Harmonia.Cli.Infrastructure;
-using Harmonia.Core.Datasets;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
@@ -117,27 +116,8 @@ public static class HarmonizeCommand
         return failures.Count == 0 ? 0 : 1;
     }
 
-    static List<FolderItem> FindPairs(string folder, string outFolder, string ext)
-    {
-        if (IHarmony4Layout.IsLayout(folder))
-        {
-            return IHarmony4Layout.Read(folder, split: null)
-                .Select(s => new FolderItem(s.CompositePath, s.MaskPath, Path.Combine(outFolder, s.Subset, s.Name + ext)))
-                .ToList();
-        }
-        var files = Directory.GetFiles(folder)
-            .Where(f => ImageCodec.ReadableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+    static List<FolderItem> FindPairs(string folder, string outFolder, string ext) =>
+        CompositePairs.InFolder(folder)
+            .Select(p => new FolderItem(p.CompositePath, p.MaskPath, Path.Combine(outFolder, p.Name + ext)))
             .ToList();
-        var byStem = files.GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
-        // name.ext pairs with name_mask.*; name_composite.ext pairs with name_mask.* (the examples' naming).
-        var items = new List<FolderItem>();
-        foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (stem.EndsWith("_mask", StringComparison.Ordinal)) continue;
-            var name = stem.EndsWith("_composite", StringComparison.Ordinal) ? stem[..^"_composite".Length] : stem;
-            if (byStem.TryGetValue(stem + "_mask", out var mask) || byStem.TryGetValue(name + "_mask", out mask))
-                items.Add(new FolderItem(path, mask, Path.Combine(outFolder, name + ext)));
-        }
-        return items;
-    }
 }

@@ -5,7 +5,8 @@ namespace Harmonia.Core.Metrics;
 /// <summary>
 /// The canonical protocol: original resolution, the mask binarized at its own threshold (<see cref="Mask.Threshold"/>,
 /// the CLI's --mask-threshold, default 0.5), peak 255.
-/// MSE = Σ (p − r)² / (H·W·3); fMSE = Σ_fg (p − r)² / (N_fg·3); PSNR = 10·log10(255² / MSE); fPSNR likewise from fMSE.
+/// MSE = Σ (p − r)² / (H·W·3); fMSE = Σ_fg (p − r)² / (N_fg·3); PSNR = 10·log10(255² / MSE); fPSNR likewise from fMSE
+/// (the defaults of <see cref="MetricProtocol"/>).
 /// </summary>
 public sealed class HarmoniaProtocol : MetricProtocol
 {
@@ -20,14 +21,4 @@ public sealed class HarmoniaProtocol : MetricProtocol
 
     /// <inheritdoc />
     protected override (RgbImage Real, byte[] Foreground) PrepareReference(RgbImage real, Mask mask) => (real, mask.ToBinary());
-
-    /// <inheritdoc />
-    protected override RgbImage ToEvaluationResolution(RgbImage prediction, int width, int height) => prediction;
-
-    /// <inheritdoc />
-    protected override double PsnrPeak(RgbImage prediction, RgbImage real) => 255;
-
-    /// <inheritdoc />
-    protected override double ForegroundMse(long foregroundSse, int foregroundCount, int pixelCount) =>
-        foregroundSse / (3.0 * foregroundCount);
 }

@@ -12,7 +12,14 @@ namespace Harmonia.Core.Metrics;
 /// <param name="ForegroundCount">Number of ones in <paramref name="Foreground"/>.</param>
 /// <param name="OriginalWidth">Width of the original real image; predictions must have this size.</param>
 /// <param name="OriginalHeight">Height of the original real image.</param>
-public sealed record ScoringReference(RgbImage Real, byte[] Foreground, int ForegroundCount, int OriginalWidth, int OriginalHeight);
+public sealed record ScoringReference(RgbImage Real, byte[] Foreground, int ForegroundCount, int OriginalWidth, int OriginalHeight)
+{
+    /// <summary>
+    /// W·H soft mask levels 0-255 (weight = level / 255) at evaluation resolution, for protocols that weight errors
+    /// by the soft mask (<see cref="PctNetProtocol"/>); null for protocols that use only <see cref="Foreground"/>.
+    /// </summary>
+    public byte[]? SoftLevels { get; init; }
+}
 
 /// <summary>
 /// A named way of computing the field's metrics (MSE, PSNR, fMSE, fPSNR, SSIM, fSSIM): the resolution it scores at,
@@ -41,7 +48,7 @@ public abstract class MetricProtocol
         var (evalReal, foreground) = PrepareReference(real, mask);
         int count = 0;
         foreach (var b in foreground) count += b;
-        return new ScoringReference(evalReal, foreground, count, real.Width, real.Height);
+        return new ScoringReference(evalReal, foreground, count, real.Width, real.Height) { SoftLevels = SoftLevels(mask) };
     }
 
     /// <summary>
@@ -52,7 +59,16 @@ public abstract class MetricProtocol
         if (prediction.Width != reference.OriginalWidth || prediction.Height != reference.OriginalHeight)
             throw new HarmoniaException(
                 $"Prediction is {prediction.Width}x{prediction.Height} but the real image is {reference.OriginalWidth}x{reference.OriginalHeight}.");
-        var p = ToEvaluationResolution(prediction, reference.Real.Width, reference.Real.Height);
+        return ScoreAtEvaluationResolution(reference, ToEvaluationResolution(prediction, reference.Real.Width, reference.Real.Height));
+    }
+
+    /// <summary>
+    /// Scores a prediction already at evaluation resolution. The default: MSE over all values, fMSE by
+    /// <see cref="ForegroundMse"/> over the binary foreground, PSNR/fPSNR with <see cref="PsnrPeak"/>, SSIM on the
+    /// images and fSSIM over the binary foreground.
+    /// </summary>
+    protected virtual ImageScores ScoreAtEvaluationResolution(ScoringReference reference, RgbImage p)
+    {
         var real = reference.Real;
         int pixels = real.PixelCount;
         var (sse, fgSse) = PixelErrors.SquaredErrors(p, real, reference.Foreground);
@@ -77,15 +93,25 @@ public abstract class MetricProtocol
     /// <summary>The real image at evaluation resolution and the binary foreground (W·H bytes of 0/1) there.</summary>
     protected abstract (RgbImage Real, byte[] Foreground) PrepareReference(RgbImage real, Mask mask);
 
-    /// <summary>The prediction at evaluation resolution (<paramref name="width"/> x <paramref name="height"/>); may return the input itself.</summary>
-    protected abstract RgbImage ToEvaluationResolution(RgbImage prediction, int width, int height);
+    /// <summary>
+    /// The soft mask as 8-bit levels at evaluation resolution for <see cref="ScoringReference.SoftLevels"/>;
+    /// null (the default) when the protocol uses only the binary foreground.
+    /// </summary>
+    protected virtual byte[]? SoftLevels(Mask mask) => null;
 
-    /// <summary>The PSNR peak for this prediction (both images at evaluation resolution).</summary>
-    protected abstract double PsnrPeak(RgbImage prediction, RgbImage real);
+    /// <summary>The prediction at evaluation resolution (<paramref name="width"/> x <paramref name="height"/>). The default: the input itself (original resolution).</summary>
+    protected virtual RgbImage ToEvaluationResolution(RgbImage prediction, int width, int height) => prediction;
 
-    /// <summary>fMSE from the foreground sum of squared errors (over pixels and channels), the foreground pixel count and the image's pixel count.</summary>
-    protected abstract double ForegroundMse(long foregroundSse, int foregroundCount, int pixelCount);
+    /// <summary>The PSNR peak for this prediction (both images at evaluation resolution). The default: 255.</summary>
+    protected virtual double PsnrPeak(RgbImage prediction, RgbImage real) => 255;
 
-    /// <summary>SSIM's L (data range). 255: both protocols score 8-bit images.</summary>
+    /// <summary>
+    /// fMSE from the foreground sum of squared errors (over pixels and channels), the foreground pixel count and the
+    /// image's pixel count. The default: the mean over foreground values, Σ_fg / (N_fg·3).
+    /// </summary>
+    protected virtual double ForegroundMse(long foregroundSse, int foregroundCount, int pixelCount) =>
+        foregroundSse / (3.0 * foregroundCount);
+
+    /// <summary>SSIM's L (data range). 255: the protocols score 8-bit images.</summary>
     protected virtual double SsimDataRange => 255;
 }

@@ -11,8 +11,11 @@ public static class MetricProtocols
     /// <summary>The iHarmony4 repository's evaluation.</summary>
     public static readonly MetricProtocol Ihm4 = new Ihm4Protocol();
 
+    /// <summary>PCT-Net's full-resolution evaluation (soft mask), the protocol of its per-image result CSVs.</summary>
+    public static readonly MetricProtocol PctNet = new PctNetProtocol();
+
     /// <summary>Every protocol, the default first.</summary>
-    public static IReadOnlyList<MetricProtocol> All { get; } = [Harmonia, Ihm4];
+    public static IReadOnlyList<MetricProtocol> All { get; } = [Harmonia, Ihm4, PctNet];
 
     /// <summary>The protocol named <paramref name="name"/>, or a <see cref="UsageException"/> listing the known ones.</summary>
     public static MetricProtocol Get(string name) =>

@@ -12,7 +12,11 @@ public static class PixelErrors
     /// <param name="a">W x H RGB.</param>
     /// <param name="b">Same size as <paramref name="a"/>.</param>
     /// <param name="foreground">W·H bytes, 1 = foreground, 0 = background.</param>
-    public static (long Total, long Foreground) SquaredErrors(RgbImage a, RgbImage b, byte[] foreground)
+    public static (long Total, long Foreground) SquaredErrors(RgbImage a, RgbImage b, byte[] foreground) =>
+        Sums(a, b, foreground);
+
+    // Σ s and Σ w·s with s the squared error of a pixel and w its byte weight (0/1 binary, or a 0-255 level).
+    static (long Total, long Masked) Sums(RgbImage a, RgbImage b, byte[] foreground)
     {
         if (a.Width != b.Width || a.Height != b.Height)
             throw new ArgumentException($"Images differ in size: {a.Width}x{a.Height} vs {b.Width}x{b.Height}.");
@@ -31,7 +35,7 @@ public static class PixelErrors
                 int d0 = ra[o] - rb[o], d1 = ra[o + 1] - rb[o + 1], d2 = ra[o + 2] - rb[o + 2];
                 long s = d0 * d0 + d1 * d1 + d2 * d2;
                 t += s;
-                if (foreground[row + x] != 0) f += s;
+                f += foreground[row + x] * s;
             }
             return (acc.Item1 + t, acc.Item2 + f);
         }, acc =>
@@ -44,4 +48,14 @@ public static class PixelErrors
         });
         return (total, fg);
     }
+
+    /// <summary>
+    /// Sums (a − b)² over every pixel and channel, and level·(a − b)² with the pixel's soft mask level (0-255).
+    /// Exact integer sums (a 100-megapixel image stays far below <see cref="long.MaxValue"/> even weighted by 255).
+    /// </summary>
+    /// <param name="a">W x H RGB.</param>
+    /// <param name="b">Same size as <paramref name="a"/>.</param>
+    /// <param name="levels">W·H soft mask levels, 0 = background, 255 = foreground.</param>
+    public static (long Total, long Weighted) WeightedSquaredErrors(RgbImage a, RgbImage b, byte[] levels) =>
+        Sums(a, b, levels);
 }

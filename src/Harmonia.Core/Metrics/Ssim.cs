@@ -1,3 +1,4 @@
+using System.Numerics;
 using Harmonia.Core.Imaging;
 
 namespace Harmonia.Core.Metrics;
@@ -33,7 +34,24 @@ public static class Ssim
     {
         if (x.Width != y.Width || x.Height != y.Height)
             throw new ArgumentException($"Images differ in size: {x.Width}x{x.Height} vs {y.Width}x{y.Height}.");
-        int w = x.Width, h = x.Height, n = w * h;
+        return Map(x.Pixels, y, dataRange);
+    }
+
+    /// <summary>
+    /// The SSIM map of a non-integer image <paramref name="x"/> (W·H·3 interleaved RGB floats on the 0-255 scale,
+    /// e.g. a soft-mask blend) against <paramref name="y"/>; otherwise as <see cref="Map(RgbImage, RgbImage, double)"/>.
+    /// </summary>
+    public static float[] Map(float[] x, RgbImage y, double dataRange = 255)
+    {
+        if (x.Length != y.Pixels.Length)
+            throw new ArgumentException($"x holds {x.Length} values but y is {y.Width}x{y.Height}x3.", nameof(x));
+        return Map<float>(x, y, dataRange);
+    }
+
+    // One implementation for byte and float inputs: the JIT specializes it per type, so the byte path keeps its speed.
+    static float[] Map<T>(T[] xPixels, RgbImage y, double dataRange) where T : unmanaged, INumberBase<T>
+    {
+        int w = y.Width, h = y.Height, n = w * h;
         double c1 = K1 * dataRange * K1 * dataRange, c2 = K2 * dataRange * K2 * dataRange;
         var win = Window.Select(v => (float)v).ToArray();
         var hIndex = ReflectTable(w);
@@ -54,7 +72,7 @@ public static class Ssim
                     for (int k = 0; k <= 2 * Radius; k++)
                     {
                         int src = 3 * (o + hIndex[baseIdx + k]) + c;
-                        float a = x.Pixels[src] - 128f, b = y.Pixels[src] - 128f, g = win[k];
+                        float a = float.CreateTruncating(xPixels[src]) - 128f, b = y.Pixels[src] - 128f, g = win[k];
                         sx += g * a; sy += g * b; sxx += g * a * a; syy += g * b * b; sxy += g * a * b;
                     }
                     mx[o + col] = sx; my[o + col] = sy; mxx[o + col] = sxx; myy[o + col] = syy; mxy[o + col] = sxy;
@@ -108,6 +126,22 @@ public static class Ssim
             n++;
         }
         return n == 0 ? double.NaN : sum / n;
+    }
+
+    /// <summary>
+    /// Mean of <paramref name="map"/> weighted by soft mask levels (W·H bytes, weight = level / 255), border included;
+    /// NaN when every weight is 0.
+    /// </summary>
+    public static double WeightedMean(float[] map, byte[] levels)
+    {
+        double sum = 0;
+        long total = 0;
+        for (int i = 0; i < map.Length; i++)
+        {
+            sum += (double)levels[i] * map[i];
+            total += levels[i];
+        }
+        return total == 0 ? double.NaN : sum / total;
     }
 
     /// <summary>Index of a sample at <paramref name="i"/> mirrored half-sample symmetrically into [0, n).</summary>

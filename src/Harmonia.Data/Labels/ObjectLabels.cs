@@ -38,28 +38,8 @@ public static class ObjectLabels
         return map;
     }
 
-    /// <summary>Splits one CSV line (RFC 4180 quoting, no embedded newlines).</summary>
-    public static List<string> ParseCsvLine(string line)
-    {
-        var cells = new List<string>();
-        var cur = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cur.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cur.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(cur.ToString()); cur.Clear(); }
-            else cur.Append(ch);
-        }
-        cells.Add(cur.ToString());
-        return cells;
-    }
+    /// <summary>Splits one CSV line (RFC 4180 quoting, no embedded newlines); see <see cref="CsvLine.Split"/>.</summary>
+    public static List<string> ParseCsvLine(string line) => CsvLine.Split(line);
 
     /// <summary>Lower-case words of a label, camelCase split ("carLeft" → car, left).</summary>
     public static IEnumerable<string> Words(string label)

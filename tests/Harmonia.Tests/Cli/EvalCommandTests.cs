@@ -214,4 +214,36 @@ public sealed class EvalCommandTests
         Assert.Equal("0.1235", EvalCommand.Format("SSIM", 0.12345678));
         Assert.Equal(12.35.ToString("F2", CultureInfo.InvariantCulture), EvalCommand.Format("MSE", 12.345));
     }
+
+    [Fact]
+    public void Anchors_need_the_pctnet_protocol()
+    {
+        using var data = new TinyDataset();
+        using var temp = new TempFolder();
+        var (code, stdout, stderr) = Run("eval", data.Root, "--method", "composite", "--anchors", temp.Path);
+        Assert.Equal(2, code);
+        Assert.Single(Lines(stderr));
+        Assert.Contains("--protocol pctnet", stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Anchors_rows_are_printed_and_written_to_json()
+    {
+        using var data = new TinyDataset();
+        using var temp = new TempFolder();
+        var anchors = Directory.CreateDirectory(temp.File("anchors")).FullName;
+        File.WriteAllText(Path.Combine(anchors, "evaluation_Peer.csv"),
+            "Name,MSE,PSNR,fMSE,SE,SSIM,height,width,mask_area\nx1_2_1,1.5,46.4,77.25,0,0.99,32,32,100\n");
+        var json = temp.File("r.json");
+        var (code, stdout, stderr) = Run("eval", data.Root, "--method", "composite", "--protocol", "pctnet", "--anchors", anchors, "--json", json);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Matched 1 of 6 samples by name: SubA/x1_2_1.", stdout.Replace("\n", " "));
+        Assert.Contains("77.25", stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var a = doc.RootElement.GetProperty("anchors");
+        Assert.Equal(1, a.GetProperty("matched").GetInt32());
+        var peer = a.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("system").GetString() == "Peer");
+        Assert.Equal(77.25, peer.GetProperty("fmse").GetDouble(), 9);
+    }
 }

@@ -115,11 +115,12 @@ public sealed class MetricProtocolTests
     }
 
     [Fact]
-    public void Identical_images_give_infinite_psnr_and_ssim_one_under_both_protocols()
+    public void Identical_images_give_infinite_psnr_and_ssim_one_under_harmonia_and_ihm4()
     {
         var img = TestImages.Gradient(40, 30, seed: 3);
         var mask = TestImages.Ellipse(40, 30);
-        foreach (var protocol in MetricProtocols.All)
+        // pctnet adds 1e-6 to the MSE, so its PSNR stays finite (PctNetProtocolTests).
+        foreach (var protocol in new[] { MetricProtocols.Harmonia, MetricProtocols.Ihm4 })
         {
             var s = protocol.Score(img, img, mask);
             Assert.Equal(0, s.Mse);

@@ -1,0 +1,84 @@
+using Harmonia.Core.Datasets;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Imaging;
+
+namespace Harmonia.Core.Pipeline;
+
+/// <summary>A composite and its mask, found in a folder or named in a list.</summary>
+/// <param name="Name">
+/// What the pair is called in outputs and labels: <c>Subset/name</c> (iHarmony4 layout), <c>name</c> (a flat folder,
+/// <c>_composite</c> dropped) or the composite path as written in a list file.
+/// </param>
+/// <param name="CompositePath">The composite image file.</param>
+/// <param name="MaskPath">The mask file.</param>
+public sealed record CompositePair(string Name, string CompositePath, string MaskPath);
+
+/// <summary>
+/// Finds composite/mask pairs. A folder is either an iHarmony4 layout or flat, pairing <c>name.ext</c> (or
+/// <c>name_composite.ext</c>) with <c>name_mask.*</c>. A list file names pairs explicitly, for collections whose
+/// layouts differ (e.g. <c>../shared/data/real-composites</c>).
+/// </summary>
+public static class CompositePairs
+{
+    /// <summary>
+    /// The pairs in <paramref name="folder"/>, sorted by name: an iHarmony4 layout (every composite, all splits), or
+    /// a flat folder of <c>name.ext</c> + <c>name_mask.*</c> (also <c>name_composite.ext</c> + <c>name_mask.*</c>).
+    /// </summary>
+    public static IReadOnlyList<CompositePair> InFolder(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new HarmoniaException($"Folder '{folder}' not found.");
+        if (IHarmony4Layout.IsLayout(folder))
+            return IHarmony4Layout.Read(folder, split: null)
+                .Select(s => new CompositePair($"{s.Subset}/{s.Name}", s.CompositePath, s.MaskPath))
+                .ToList();
+        var files = Directory.GetFiles(folder)
+            .Where(f => ImageCodec.ReadableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .ToList();
+        var byStem = files.GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
+        var pairs = new List<CompositePair>();
+        foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (stem.EndsWith("_mask", StringComparison.Ordinal)) continue;
+            var name = stem.EndsWith("_composite", StringComparison.Ordinal) ? stem[..^"_composite".Length] : stem;
+            if (byStem.TryGetValue(stem + "_mask", out var mask) || byStem.TryGetValue(name + "_mask", out mask))
+                pairs.Add(new CompositePair(name, path, mask));
+        }
+        return pairs;
+    }
+
+    /// <summary>
+    /// Reads a list file: one pair per line, <c>COMPOSITE MASK</c> separated by a tab or spaces (paths without
+    /// spaces, or tab-separated when they have some); blank lines and lines starting with <c>#</c> are skipped.
+    /// Relative paths are taken from <paramref name="root"/> (default: the list file's folder). Every file must exist.
+    /// </summary>
+    /// <param name="listFile">The list.</param>
+    /// <param name="root">Folder the relative paths start from, or null for the list file's folder.</param>
+    /// <param name="maxPairs">More pairs than this is an error (bounds what a caller holds per pair).</param>
+    public static IReadOnlyList<CompositePair> FromList(string listFile, string? root = null, int maxPairs = 10_000)
+    {
+        if (!File.Exists(listFile)) throw new HarmoniaException($"List file '{listFile}' not found.");
+        var baseDir = root ?? Path.GetDirectoryName(Path.GetFullPath(listFile))!;
+        if (!Directory.Exists(baseDir)) throw new HarmoniaException($"Root folder '{baseDir}' not found.");
+        var pairs = new List<CompositePair>();
+        int lineNumber = 0;
+        foreach (var raw in File.ReadLines(listFile))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var parts = line.Contains('\t')
+                ? line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2)
+                throw new HarmoniaException($"List file '{listFile}' line {lineNumber}: expected 'COMPOSITE MASK', got {parts.Length} field(s).");
+            if (pairs.Count == maxPairs)
+                throw new HarmoniaException($"List file '{listFile}' names more than {maxPairs} pairs.");
+            var composite = Path.Combine(baseDir, parts[0]);
+            var mask = Path.Combine(baseDir, parts[1]);
+            foreach (var f in new[] { composite, mask })
+                if (!File.Exists(f)) throw new HarmoniaException($"List file '{listFile}' line {lineNumber}: '{f}' not found.");
+            pairs.Add(new CompositePair(parts[0], composite, mask));
+        }
+        return pairs;
+    }
+}

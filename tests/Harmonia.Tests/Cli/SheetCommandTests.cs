@@ -1,0 +1,39 @@
+using Harmonia.Core.Imaging;
+using Harmonia.Tests.Support;
+
+namespace Harmonia.Tests.Cli;
+
+/// <summary><c>harmonia sheet</c> as a user runs it (child process: real exit codes and stderr).</summary>
+public sealed class SheetCommandTests
+{
+    [Fact]
+    public void Folder_mode_writes_a_sheet_with_a_column_per_method()
+    {
+        using var temp = new TempFolder();
+        ImageCodec.Write(TestImages.Gradient(64, 48), temp.File("a.jpg"));
+        ImageCodec.WriteMask(TestImages.Ellipse(64, 48), temp.File("a_mask.png"));
+        var output = Path.Combine(temp.Path, "out", "sheet.png");
+        var r = CliProcess.Run("sheet", temp.Path, "--methods", "reinhard,mkl", "--height", "32", "-o", output);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("columns composite | mask outline | reinhard | mkl", r.StdOut);
+        var sheet = ImageCodec.Read(output);
+        // 4 slots of round(32·4/3) = 43 px, 3 gaps of 6, margins 2·8.
+        Assert.Equal(2 * 8 + 4 * 43 + 3 * 6, sheet.Width);
+    }
+
+    [Theory]
+    [InlineData(2, "sheet", "-o", "x.png")]                                          // neither folder nor --list
+    [InlineData(2, "sheet", "--list", "l.txt", "-o", "x.txt")]                       // unwritable format
+    [InlineData(2, "sheet", "--list", "l.txt", "--methods", "nope", "-o", "x.png")]  // unknown method
+    [InlineData(2, "sheet", "--list", "l.txt", "--model", "s2crnet", "-o", "x.png")] // --model without =FILE
+    [InlineData(1, "sheet", "--list", "missing-list.txt", "-o", "x.png")]            // missing list file
+    public void Bad_input_is_one_line_and_no_output(int exitCode, params string[] args)
+    {
+        using var temp = new TempFolder();
+        var full = args.Select(a => a.EndsWith(".png") || a.EndsWith(".txt") ? temp.File(a) : a).ToArray();
+        var r = CliProcess.Run(full);
+        Assert.Equal(exitCode, r.ExitCode);
+        Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(temp.File("x.png")));
+    }
+}
