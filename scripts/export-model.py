@@ -2,7 +2,7 @@
 """Ship a training run: copy its weights to models/ and write the model card next to them.
 
 Usage (from the repo root):
-  python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--out out] [--script run.sh] [--note TEXT]
+  python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--out out] [--script run.sh] [--note TEXT] [--name FILE_STEM]
       [--eval NAME=EVAL.json ...]
 METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded) or phnet (-> models/phnet.safetensors, copied beside the
 binaries). RUN_DIR is the folder holding the launcher script (--script, default run.sh) and the trainer's output folder
@@ -25,12 +25,19 @@ METHODS = {
         'paper': 'Liang, Cun, Pun. Spatial-Separated Curve Rendering Network for Efficient and High-Resolution Image Harmonization. AAAI 2022',
         'parameter_names': 'official PyTorch state dict (squeezenet1_1.N.*, fusion.crK.*)',
         'variant': lambda meta: 'S2CRNet-C' if meta.get('semantic') != 'true' else 'S2CRNet-CS',
-        'choices': {
+        'choices': lambda meta: ({
+            'backbone': 'ImageNet ResNet-18 (CNTK export from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1, MIT), frozen; not in the paper (SqueezeNet / VGG variants there). The file holds the heads only; the encoder is converted from the restored ONNX at load',
+            'features': 'pyramid: pooled features of all four ResNet stages' + (' + colour statistics (per-channel mean, std, 8-bin histogram) of each input' if meta.get('color_stats') == 'true' else ''),
+            'heads': 'hidden layer of width ' + meta.get('hidden', '0') + ' (fc_f_1 + fc_b_1 -> ReLU -> fc_out); official: linear',
+            'training': 'harmonia train s2crnet-cached: features computed once per sample through the inference input path, loss on 2048 sampled full-resolution foreground pixels (unbiased estimate of the official relative L1), AdamW, cosine, best epoch on the validation subset',
+            'training_size': 'input_size in config: fg crop and bg thumbnails (official 256)',
+            'curve_activation': 'softplus (p > 0, monotone curves, heads initialised so every curve starts as the identity); official code uses raw p',
+        } if meta.get('backbone') in ('resnet18', 'none') else {
             'training_size': 'input_size in config: fg crop and bg are resized to it (official 256); trained smaller for the CPU budget',
             'adversarial': 'off: measured on this shared 2-core machine the LSGAN discriminator (k5 s2 convs 64..512) cut samples/s ~3x (bench: s2crnet --train)',
             'curve_activation': 'softplus (p > 0, monotone curves, heads initialised so every curve starts as the identity); official code uses raw p',
             'backbone_init': 'squeezenet1.1-trunk-snacks.onnx (MIT, Caffe layout folded into conv1) when --init-backbone is in the command',
-        },
+        }),
     },
     'phnet': {
         'file': 'phnet',
@@ -75,8 +82,12 @@ def main():
     meta = metadata(weights)
     rows = list(csv.DictReader(open(os.path.join(out, 'val.csv')))) if os.path.exists(os.path.join(out, 'val.csv')) else []
     log = list(csv.DictReader(open(os.path.join(out, 'log.csv')))) if os.path.exists(os.path.join(out, 'log.csv')) else []
-    step = int(meta.get('step', log[-1]['step'] if log else 0))
-    chosen = next((r for r in rows if int(r['step']) == step), rows[-1] if rows else None)
+    cached = bool(log) and 'epoch' in log[0] and 'val_fmse' in log[0]   # harmonia train s2crnet-cached
+    if cached: rows = log
+    step_key = 'steps' if cached else 'step'
+    step = int(meta.get('step', meta.get('steps', log[-1][step_key] if log else 0)))
+    chosen = next((r for r in rows if int(r[step_key]) == step), rows[-1] if rows else None)
+    wall_key = 'seconds' if cached else 'wall_s'
     cmd = open(os.path.join(run, script)).read() if os.path.exists(os.path.join(run, script)) else ''
     data_dir = next((t for t in cmd.split() if t.startswith('/work/data/')), None)
     manifest = {}
@@ -89,7 +100,7 @@ def main():
             name, path = args[i + 1].split('=', 1)
             report = json.load(open(path))   # the aggregates only; per-sample rows stay in the report
             evaluation[name] = {k: report.get(k) for k in ('dataset', 'split', 'protocol', 'method', 'methodSummary', 'composite')}
-    name = spec['file']
+    name = args[args.index('--name') + 1] if '--name' in args else spec['file']
     card = {
         'method': meta.get('method', sys.argv[1]),
         'variant': spec['variant'](meta),
@@ -101,17 +112,18 @@ def main():
         'training': {
             'command': ' '.join(l.strip().rstrip('\\') for l in cmd.splitlines() if l.strip() and not l.startswith('#') and not l.startswith('cd ')),
             'steps': step,
-            'wall_seconds': float(chosen['wall_s']) if chosen else (float(log[-1]['wall_s']) if log else None),
-            'last_logged_step': int(log[-1]['step']) if log else None,
-            'last_logged_train_loss': float(log[-1]['loss']) if log else None,
+            'wall_seconds': float(chosen[wall_key]) if chosen else (float(log[-1][wall_key]) if log else None),
+            'last_logged_step': int(log[-1][step_key]) if log else None,
+            'last_logged_train_loss': float(log[-1]['train_loss' if cached else 'loss']) if log else None,
         },
         'data': manifest,
         'validation': {
-            'split': 'test split of the training dataset (val-limit images, trainer validation at the training size)',
+            'split': ('seeded subset of the test split (val-limit images); fMSE estimated on 2048 sampled foreground pixels per image at full resolution'
+                      if cached else 'test split of the training dataset (val-limit images, trainer validation at the training size)'),
             'chosen_row': chosen,
             'all_rows': rows,
         },
-        'choices': spec['choices'],
+        'choices': spec['choices'](meta) if callable(spec['choices']) else spec['choices'],
         'evaluation': evaluation,
         'note': note,
     }

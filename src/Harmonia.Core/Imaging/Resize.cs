@@ -1,3 +1,4 @@
+using Harmonia.Core.Parallelism;
 namespace Harmonia.Core.Imaging;
 
 /// <summary>Resampling filters.</summary>
@@ -56,7 +57,7 @@ public static class Resize
         var vertical = Weights(sh, dh, filter);
         // Horizontal pass: sh rows of dw.
         var temp = new float[sh * dw];
-        Parallel.For(0, sh, y =>
+        ParallelRows.For(sh, dw * 4, y =>
         {
             int srow = y * sw, trow = y * dw;
             for (int x = 0; x < dw; x++)
@@ -68,7 +69,7 @@ public static class Resize
             }
         });
         var result = new float[dw * dh];
-        Parallel.For(0, dh, y =>
+        ParallelRows.For(dh, dw * 4, y =>
         {
             var (start, w) = vertical[y];
             int row = y * dw;

@@ -1,3 +1,5 @@
+using Harmonia.Core.Parallelism;
+
 namespace Harmonia.Core.Imaging;
 
 /// <summary>
@@ -19,7 +21,7 @@ public static class Thumbnail
         var src = source.Pixels;
         var dst = reduced.Pixels;
         float inv = 1f / (f * f);
-        Parallel.For(0, h, ty =>
+        ParallelRows.For(h, w * f * f, ty =>
         {
             var sums = new int[w * 3];
             for (int dy = 0; dy < f; dy++)
@@ -54,7 +56,7 @@ public static class Thumbnail
         var alpha = new float[w * h];
         var src = source.Alpha;
         float inv = 1f / (f * f);
-        Parallel.For(0, h, ty =>
+        ParallelRows.For(h, w * f * f, ty =>
         {
             for (int dy = 0; dy < f; dy++)
             {

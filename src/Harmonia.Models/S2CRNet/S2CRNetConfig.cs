@@ -24,6 +24,9 @@ public enum S2CRNetBackbone
     /// paper has SqueezeNet and VGG-16 variants; this one is not in the paper).
     /// </summary>
     ResNet18,
+
+    /// <summary>No encoder: the heads read <see cref="ColorStatistics"/> only (an ablation: what the statistics alone achieve).</summary>
+    None,
 }
 
 /// <summary>S²CRNet hyper-parameters.</summary>
@@ -44,8 +47,12 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
     S2CRNetBackbone Backbone = S2CRNetBackbone.SqueezeNet, bool Pyramid = false, int Hidden = 0, bool ColorStats = false)
 {
     /// <summary>Width of the feature vector of one image (F_f and F_b each): pooled encoder features, then colour statistics.</summary>
-    public int FeatureWidth => (Backbone == S2CRNetBackbone.ResNet18 && Pyramid ? Backbones.ResNet18.StageChannels.Sum() : 512)
-        + (ColorStats ? ColorStatistics.Width : 0);
+    public int FeatureWidth => Backbone switch
+    {
+        S2CRNetBackbone.None => 0,
+        S2CRNetBackbone.ResNet18 when Pyramid => Backbones.ResNet18.StageChannels.Sum(),
+        _ => 512,
+    } + (ColorStats || Backbone == S2CRNetBackbone.None ? ColorStatistics.Width : 0);
 
     /// <summary>Number of semantic classes (Core SemanticClass).</summary>
     public const int ClassCount = 5;

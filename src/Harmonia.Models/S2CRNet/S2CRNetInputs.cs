@@ -29,11 +29,16 @@ public static class S2CRNetInputs
         var full = (0, 0, composite.Width, composite.Height);
         RgbImage fgImage = null!, bgImage = null!;
         Mask fgMask = null!, bgMask = null!;
-        Parallel.Invoke(
+        Action[] parts =
+        [
             () => fgImage = Thumbnail.Rgb(composite, bounds, size),
             () => fgMask = Thumbnail.Mask(mask, bounds, size),
             () => bgImage = Thumbnail.Rgb(composite, full, size),
-            () => bgMask = Thumbnail.Mask(mask, full, size));
+            () => bgMask = Thumbnail.Mask(mask, full, size),
+        ];
+        // Small images (training samples) run sequentially: task scheduling would cost more than the work.
+        if ((long)composite.Width * composite.Height >= 1 << 20) Parallel.Invoke(parts);
+        else foreach (var part in parts) part();
         int plane = size * size;
         Write(fgImage, fgMask, foreground: true, destination[..(3 * plane)]);
         Write(bgImage, bgMask, foreground: false, destination.Slice(3 * plane, 3 * plane));

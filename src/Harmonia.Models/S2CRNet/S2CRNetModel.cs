@@ -52,15 +52,17 @@ public sealed class S2CRNetModel : nn.Module
     {
         Config = config;
         if (config.Backbone == S2CRNetBackbone.ResNet18) resnet18 = new Backbones.ResNet18();
-        else squeezenet1_1 = SqueezeNetTrunk.Create();
+        else if (config.Backbone == S2CRNetBackbone.SqueezeNet) squeezenet1_1 = SqueezeNetTrunk.Create();
         fusion = new CurveCascade(config.Stages, config.Levels, config.FeatureWidth, config.Hidden);
         RegisterComponents();
         if (config.Activation == CurveActivation.Softplus)
             for (int s = 0; s < config.Stages; s++) fusion[s].InitializeNearIdentity(0.1);
     }
 
-    /// <summary>The shared backbone (SqueezeNet trunk or ResNet-18 encoder).</summary>
-    public nn.Module Backbone => (nn.Module?)squeezenet1_1 ?? resnet18!;
+    /// <summary>The shared backbone (SqueezeNet trunk or ResNet-18 encoder; an empty module for <see cref="S2CRNetBackbone.None"/>).</summary>
+    public nn.Module Backbone => (nn.Module?)squeezenet1_1 ?? (nn.Module?)resnet18 ?? EmptyBackbone;
+
+    static readonly nn.Module EmptyBackbone = nn.Sequential();
 
     /// <summary>The SqueezeNet trunk (null for other backbones).</summary>
     public Sequential? SqueezeNet => squeezenet1_1;
@@ -79,6 +81,7 @@ public sealed class S2CRNetModel : nn.Module
     public Tensor PooledFeatures(Tensor images)
     {
         using var scope = NewDisposeScope();
+        if (Config.Backbone == S2CRNetBackbone.None) return ColorStatistics.Compute(images).MoveToOuterDisposeScope();
         Tensor pooled;
         if (resnet18 is not null)
             pooled = Config.Pyramid ? torch.cat(resnet18.Pooled(images).Stages, 1) : resnet18.forward(images).mean([2L, 3L]);

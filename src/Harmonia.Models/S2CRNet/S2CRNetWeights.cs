@@ -35,7 +35,7 @@ public static class S2CRNetWeights
         ["semantic"] = config.Semantic ? "true" : "false",
         ["activation"] = config.Activation.ToString().ToLowerInvariant(),
         ["input_size"] = config.InputSize.ToString(CultureInfo.InvariantCulture),
-        ["backbone"] = config.Backbone == S2CRNetBackbone.ResNet18 ? "resnet18" : "squeezenet",
+        ["backbone"] = config.Backbone switch { S2CRNetBackbone.ResNet18 => "resnet18", S2CRNetBackbone.None => "none", _ => "squeezenet" },
         ["pyramid"] = config.Pyramid ? "true" : "false",
         ["hidden"] = config.Hidden.ToString(CultureInfo.InvariantCulture),
         ["color_stats"] = config.ColorStats ? "true" : "false",
@@ -124,6 +124,7 @@ public static class S2CRNetWeights
             {
                 "squeezenet" => S2CRNetBackbone.SqueezeNet,
                 "resnet18" => S2CRNetBackbone.ResNet18,
+                "none" => S2CRNetBackbone.None,
                 var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
             },
             Pyramid: Get("pyramid", "false") == "true",

@@ -20,7 +20,7 @@ public static class S2CRNetTraining
             new MethodSetting("activation", "curve parameter activation: softplus (positive, starts at identity) or identity (official raw p)", "softplus"),
             new MethodSetting("freeze-backbone", "train only the curve heads (no backward through the trunk; for small CPU budgets)", "false"),
             new MethodSetting("init-backbone", "ONNX file to initialize the encoder: a Caffe SqueezeNet 1.1 (e.g. ../shared/pretrained/squeezenet1.1-trunk-snacks.onnx); for resnet18 default the restored ImageNet ResNet18.onnx", ""),
-            new MethodSetting("backbone", "encoder: squeezenet (paper) or resnet18 (ImageNet-pretrained, Harmonia's variant)", "squeezenet"),
+            new MethodSetting("backbone", "encoder: squeezenet (paper), resnet18 (ImageNet-pretrained, Harmonia's variant) or none (colour statistics only)", "squeezenet"),
             new MethodSetting("pyramid", "resnet18: heads read the pooled features of all four stages (960) instead of the last (512)", "false"),
             new MethodSetting("hidden", "hidden width of each curve head (0 = official linear heads)", "0"),
             new MethodSetting("color-stats", "append colour statistics (per-channel mean, std, 8-bin histogram) of each input to its features", "false"),
@@ -32,7 +32,8 @@ public static class S2CRNetTraining
     {
         "squeezenet" => S2CRNetBackbone.SqueezeNet,
         "resnet18" => S2CRNetBackbone.ResNet18,
-        var other => throw new UsageException($"--backbone must be squeezenet or resnet18, got '{other}'."),
+        "none" => S2CRNetBackbone.None,
+        var other => throw new UsageException($"--backbone must be squeezenet, resnet18 or none, got '{other}'."),
     };
 
     /// <summary>Builds the task from settings.</summary>

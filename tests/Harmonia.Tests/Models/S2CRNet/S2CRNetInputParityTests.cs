@@ -15,10 +15,10 @@ public sealed class S2CRNetInputParityTests
     public void A_sample_prepared_for_training_equals_the_same_sample_prepared_for_inference()
     {
         TorchRuntime.EnsureAvailable();
-        const int width = 48, height = 40, size = 32;
+        const int width = 40, height = 40, size = 32;
         using var scratch = TrainingScratch.WithLayout(4, width, height);
         var samples = IHarmony4Layout.Read(scratch.Data, null);
-        // The validation loader at the images' own size does not resample, so its tensors hold the files' values.
+        // Square images at the loader size: no resampling and no crop, so the tensors hold the files' values.
         var loader = HarmonizationLoader.Open(scratch.Data, null, LoaderOptions.Validation(size: height, batchSize: samples.Count, geometry: LoaderGeometry.ShortSideCrop));
         using var batch = loader.Epoch(0).First();
         Assert.Equal(height, (int)batch.Composite.shape[2]);
