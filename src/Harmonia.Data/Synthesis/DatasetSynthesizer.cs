@@ -325,8 +325,9 @@ public sealed class DatasetSynthesizer
             ["working_size"] = _o.WorkingSize is { } ws ? $"short side {ws} (aspect kept; larger photos downscaled, bicubic antialiased; real stored as JPEG 95)" : "native",
             ["test_fraction"] = _o.TestFraction,
             ["composite_format"] = _o.CompositeFormat == "png" ? "png (lossless)" : $"jpg quality {_o.Quality}",
-            ["real_format"] = "source photo bytes copied unchanged",
-            ["mask_format"] = "png",
+            ["real_format"] = _o.WorkingSize is null ? "source photo bytes copied unchanged"
+                : "source photo bytes copied unchanged; photos downscaled to the working size: JPEG quality 95",
+            ["mask_format"] = _o.WorkingSize is null ? "png" : "png (source bytes; downscaled masks re-encoded, 8-bit soft alpha)",
             ["photos"] = new Dictionary<string, object> { ["train"] = report.TrainPhotos, ["test"] = report.TestPhotos, ["skipped"] = report.Skipped.Count },
             ["samples"] = new Dictionary<string, object>
             {
