@@ -23,13 +23,19 @@ public static class DatasetCommand
 
     static Command CreateSynth()
     {
-        var photos = new Option<string>("--photos") { Description = "Folder of real photos.", Required = true };
-        var masks = new Option<string>("--masks") { Description = "Folder of masks (same file stem as the photo, white = foreground).", Required = true };
+        var photos = new Option<string?>("--photos") { Description = "Folder of real photos (one source; or use --source)." };
+        var masks = new Option<string?>("--masks") { Description = "Folder of masks (same file stem as the photo, white = foreground)." };
+        var sources = new Option<string[]>("--source")
+        {
+            Description = "A photo source, repeatable: photos=DIR,masks=DIR[,labels=CSV][,label=TEXT][,prefix=TEXT] (or PHOTOS,MASKS[,CSV]). All sources go into one dataset; the split is per source.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var size = new Option<int?>("--size") { Description = "Working size: downscale photos whose short side is longer to this short side (aspect kept, antialiased). Default: native." };
         var output = new Option<string>("--out", "-o") { Description = "Output dataset root (iHarmony4 layout).", Required = true };
         var variants = new Option<int>("--variants") { Description = "Composites per photo and family (when a family gives no :N).", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of every sampled parameter.", DefaultValueFactory = _ => 1 };
         var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of photos held out as the test split.", DefaultValueFactory = _ => 0.1 };
-        var families = new Option<string>("--families") { Description = "Families as name[:variants], comma-separated: transfer, retouch, jitter, daylight.", DefaultValueFactory = _ => "transfer,retouch,jitter,daylight" };
+        var families = new Option<string>("--families") { Description = "Families as name[:variants], comma-separated: transfer, retouch, jitter, daylight, cast.", DefaultValueFactory = _ => "transfer,retouch,jitter,daylight" };
         var labels = new Option<string?>("--labels") { Description = "CSV with 'file' and 'object' columns (Lalonde index.csv) for semantic labels and same-label references." };
         var format = new Option<string>("--format") { Description = "Composite format: png (lossless; background bit-identical to the real) or jpg.", DefaultValueFactory = _ => "png" };
         var quality = new Option<int>("--quality", "-q") { Description = "JPEG quality when --format jpg.", DefaultValueFactory = _ => 95 };
@@ -38,14 +44,22 @@ public static class DatasetCommand
 
         var command = new Command("synth", "Build a synthetic iHarmony4-layout dataset: perturb each photo's masked object (transfer, retouch, jitter, daylight).")
         {
-            photos, masks, output, variants, seed, testFraction, families, labels, format, quality, resume, threads,
+            photos, masks, sources, size, output, variants, seed, testFraction, families, labels, format, quality, resume, threads,
         };
         command.SetAction(parsed =>
         {
+            var sourceSpecs = parsed.GetValue(sources) ?? [];
+            bool single = parsed.GetValue(photos) is not null || parsed.GetValue(masks) is not null;
+            if (single && sourceSpecs.Length > 0) throw new UsageException("Give either --photos/--masks/--labels or --source, not both.");
+            if (!single && sourceSpecs.Length == 0) throw new UsageException("Give --photos and --masks, or at least one --source.");
+            if (single && (parsed.GetValue(photos) is null || parsed.GetValue(masks) is null)) throw new UsageException("--photos and --masks go together.");
+            if (sourceSpecs.Length > 0 && parsed.GetValue(labels) is not null) throw new UsageException("With --source, give labels inside it (labels=CSV).");
             var options = new SynthesisOptions
             {
-                PhotosDir = parsed.GetValue(photos)!,
-                MasksDir = parsed.GetValue(masks)!,
+                PhotosDir = parsed.GetValue(photos),
+                MasksDir = parsed.GetValue(masks),
+                Sources = sourceSpecs.Select(PhotoSource.Parse).ToList(),
+                WorkingSize = parsed.GetValue(size),
                 OutDir = parsed.GetValue(output)!,
                 Families = SynthesisOptions.ParseFamilies(parsed.GetValue(families)!, parsed.GetValue(variants)),
                 Seed = parsed.GetValue(seed),

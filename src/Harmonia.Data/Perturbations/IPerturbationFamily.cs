@@ -45,7 +45,7 @@ public static class PerturbationFamilies
 {
     /// <summary>All families in canonical order.</summary>
     public static IReadOnlyList<IPerturbationFamily> All { get; } =
-        [new TransferFamily(), new RetouchFamily(), new JitterFamily(), new DaylightFamily()];
+        [new TransferFamily(), new RetouchFamily(), new JitterFamily(), new DaylightFamily(), new CastFamily()];
 
     /// <summary>The family called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static IPerturbationFamily? Find(string name) =>

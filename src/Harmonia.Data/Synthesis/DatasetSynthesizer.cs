@@ -14,7 +14,13 @@ using Harmonia.Data.Randomness;
 namespace Harmonia.Data.Synthesis;
 
 /// <summary>A source photo paired with its mask.</summary>
-public sealed record SourcePhoto(string Stem, string PhotoPath, string MaskPath, string RawLabel, string Split);
+/// <param name="Stem">Output stem: the source's prefix and the photo's file stem.</param>
+/// <param name="PhotoPath">The photo file.</param>
+/// <param name="MaskPath">Its mask file.</param>
+/// <param name="RawLabel">Object label (from the source's CSV or its fixed label), "" when unknown.</param>
+/// <param name="Split">"train" or "test".</param>
+/// <param name="SourceIndex">Index of the <see cref="PhotoSource"/> it came from.</param>
+public sealed record SourcePhoto(string Stem, string PhotoPath, string MaskPath, string RawLabel, string Split, int SourceIndex = 0);
 
 /// <summary>One written composite, as recorded in the sidecar.</summary>
 public sealed record SampleRecord(string Subset, string Family, string Split, string Composite, string Photo, string Label,
@@ -45,45 +51,66 @@ public sealed class DatasetSynthesizer
     /// <summary>Manifest file name at the dataset root (its presence means the build finished).</summary>
     public const string ManifestName = "manifest.json";
 
+    /// <summary>Smallest accepted <see cref="SynthesisOptions.WorkingSize"/>.</summary>
+    public const int MinWorkingSize = 32;
+    /// <summary>Largest accepted <see cref="SynthesisOptions.WorkingSize"/> (memory stays bounded per photo).</summary>
+    public const int MaxWorkingSize = 4096;
+
     readonly SynthesisOptions _o;
 
     /// <summary>Creates a synthesizer; validates the options.</summary>
     public DatasetSynthesizer(SynthesisOptions options)
     {
         _o = options;
-        if (!Directory.Exists(options.PhotosDir)) throw new HarmoniaException($"Photos folder '{options.PhotosDir}' not found.");
-        if (!Directory.Exists(options.MasksDir)) throw new HarmoniaException($"Masks folder '{options.MasksDir}' not found.");
+        foreach (var source in options.EffectiveSources())
+        {
+            if (!Directory.Exists(source.PhotosDir)) throw new HarmoniaException($"Photos folder '{source.PhotosDir}' not found.");
+            if (!Directory.Exists(source.MasksDir)) throw new HarmoniaException($"Masks folder '{source.MasksDir}' not found.");
+        }
+        if (options.WorkingSize is { } size && size is < MinWorkingSize or > MaxWorkingSize)
+            throw new UsageException($"--size must be between {MinWorkingSize} and {MaxWorkingSize}, got {size}.");
         if (!(options.TestFraction >= 0 && options.TestFraction < 1)) throw new UsageException($"--test-fraction must be in [0, 1), got {options.TestFraction}.");
         if (options.CompositeFormat is not ("png" or "jpg")) throw new UsageException($"--format must be png or jpg, got '{options.CompositeFormat}'.");
         if (options.Quality is < 1 or > 100) throw new UsageException($"--quality must be between 1 and 100, got {options.Quality}.");
         if (options.MaxAttempts < 1) throw new UsageException("MaxAttempts must be at least 1.");
     }
 
-    /// <summary>Pairs photos with masks by stem and assigns the split (sorted by stem).</summary>
+    /// <summary>
+    /// Pairs photos with masks by stem in every source and assigns the split per source (so each source keeps its
+    /// test fraction); sorted by source, then stem. Stems carry the source's prefix.
+    /// </summary>
     public IReadOnlyList<SourcePhoto> FindSources(List<string> skipped)
     {
-        var labels = _o.LabelsCsv is null ? new Dictionary<string, string>() : ObjectLabels.ReadCsv(_o.LabelsCsv);
-        var masks = Directory.GetFiles(_o.MasksDir)
+        var all = new List<SourcePhoto>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sources = _o.EffectiveSources();
+        for (int i = 0; i < sources.Count; i++) all.AddRange(FindSources(sources[i], i, seen, skipped));
+        return all;
+    }
+
+    IEnumerable<SourcePhoto> FindSources(PhotoSource source, int index, HashSet<string> seen, List<string> skipped)
+    {
+        var labels = source.LabelsCsv is null ? new Dictionary<string, string>() : ObjectLabels.ReadCsv(source.LabelsCsv);
+        var masks = Directory.GetFiles(source.MasksDir)
             .Where(IsImage)
             .GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(p => Path.GetExtension(p).Equals(".png", StringComparison.OrdinalIgnoreCase) ? 0 : 1).First(), StringComparer.Ordinal);
-        var photos = Directory.GetFiles(_o.PhotosDir).Where(IsImage).OrderBy(f => f, StringComparer.Ordinal).ToList();
-        var paired = new List<(string Stem, string Photo, string Mask)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var photos = Directory.GetFiles(source.PhotosDir).Where(IsImage).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var paired = new List<(string Stem, string Photo, string Mask, string Label)>();
         foreach (var photo in photos)
         {
-            var stem = Path.GetFileNameWithoutExtension(photo);
-            if (!seen.Add(stem)) { skipped.Add($"{photo}: another photo has the same stem"); continue; }
-            if (!masks.TryGetValue(stem, out var mask)) { skipped.Add($"{photo}: no mask with stem '{stem}'"); continue; }
-            paired.Add((stem, photo, mask));
+            var fileStem = Path.GetFileNameWithoutExtension(photo);
+            var stem = source.Prefix + fileStem;
+            if (!seen.Add(stem)) { skipped.Add($"{photo}: another photo has the same stem '{stem}' (give the source a prefix=)"); continue; }
+            if (!masks.TryGetValue(fileStem, out var mask)) { skipped.Add($"{photo}: no mask with stem '{fileStem}'"); continue; }
+            paired.Add((stem, photo, mask, labels.GetValueOrDefault(fileStem) ?? source.Label ?? ""));
         }
-        if (paired.Count == 0) throw new HarmoniaException($"No photo in '{_o.PhotosDir}' has a mask with the same file stem in '{_o.MasksDir}'.");
+        if (paired.Count == 0) throw new HarmoniaException($"No photo in '{source.PhotosDir}' has a mask with the same file stem in '{source.MasksDir}'.");
         // Split: rank photos by a seeded hash of their stem; the lowest round(F·n) are test.
         int testCount = (int)Math.Round(_o.TestFraction * paired.Count);
         var test = paired.OrderBy(p => SampleRng.Hash(_o.Seed, "split", p.Stem)).ThenBy(p => p.Stem, StringComparer.Ordinal)
             .Take(testCount).Select(p => p.Stem).ToHashSet(StringComparer.Ordinal);
-        return paired.Select(p => new SourcePhoto(p.Stem, p.Photo, p.Mask, labels.GetValueOrDefault(p.Stem, ""),
-            test.Contains(p.Stem) ? "test" : "train")).ToList();
+        return paired.Select(p => new SourcePhoto(p.Stem, p.Photo, p.Mask, p.Label, test.Contains(p.Stem) ? "test" : "train", index)).ToList();
     }
 
     static bool IsImage(string f) => ImageCodec.ReadableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant());
@@ -112,8 +139,8 @@ public sealed class DatasetSynthesizer
             {
                 try
                 {
-                    var (real, mask) = Load(s);
-                    if (ForegroundStats.Compute(real, mask) is { } st) stats[s.Stem] = st;
+                    var loaded = Load(s);
+                    if (ForegroundStats.Compute(loaded.Real, loaded.Mask) is { } st) stats[s.Stem] = st;
                 }
                 catch (HarmoniaException e) { badPhotos[s.Stem] = e.Message; }
             });
@@ -141,34 +168,60 @@ public sealed class DatasetSynthesizer
             usedStems.Count(s => s.Split == "train"), usedStems.Count(s => s.Split == "test"), TimeSpan.Zero);
         WriteLists(sorted);
         report = report with { Elapsed = watch.Elapsed };
-        WriteManifest(report);
+        WriteManifest(report, usedStems);
         return report;
     }
 
-    (RgbImage Real, Mask Mask) Load(SourcePhoto s)
+    /// <summary>A photo and mask at working size; <c>RealJpeg</c> is set when they were downscaled (else the source files are copied).</summary>
+    sealed record LoadedPhoto(RgbImage Real, Mask Mask, byte[]? RealJpeg);
+
+    LoadedPhoto Load(SourcePhoto s)
     {
         var real = ImageCodec.Read(s.PhotoPath);
         var mask = ImageCodec.ReadMask(s.MaskPath);
         if (mask.Width != real.Width || mask.Height != real.Height)
             throw new HarmoniaException($"mask '{s.MaskPath}' is {mask.Width}x{mask.Height} but the photo is {real.Width}x{real.Height}");
-        return (real, mask);
+        if (_o.WorkingSize is not { } size || Math.Min(real.Width, real.Height) <= size) return new LoadedPhoto(real, mask, null);
+        var (w, h) = WorkingDimensions(real.Width, real.Height, size);
+        // The real is stored as JPEG (quality 95) and the composites are built from its decoded pixels, so every
+        // background pixel of a composite equals the stored real as read back.
+        var jpeg = ImageCodec.Encode(Resize.Rgb(real, w, h, ResizeFilter.Bicubic), ".jpg", 95);
+        var small = Resize.Mask(mask, w, h, ResizeFilter.Bilinear);
+        // Quantize alpha to the 8 bits the mask PNG stores, so the blend uses exactly the written mask.
+        for (int i = 0; i < small.Alpha.Length; i++) small.Alpha[i] = MathF.Round(small.Alpha[i] * 255f) / 255f;
+        return new LoadedPhoto(ImageCodec.Decode(jpeg, s.PhotoPath), small, jpeg);
     }
+
+    /// <summary>Size after scaling <paramref name="width"/> x <paramref name="height"/> so the short side is <paramref name="size"/> (aspect kept, long side rounded).</summary>
+    public static (int Width, int Height) WorkingDimensions(int width, int height, int size) =>
+        width <= height
+            ? (size, Math.Max(size, (int)Math.Round(height * (double)size / width)))
+            : (Math.Max(size, (int)Math.Round(width * (double)size / height)), size);
 
     void ProcessPhoto(SourcePhoto s, ForegroundStats? stats, ReferencePool pool, ConcurrentBag<SampleRecord> records,
         ConcurrentDictionary<string, int> rejected)
     {
-        var (real, mask) = Load(s);
+        var (real, mask, realJpeg) = Load(s);
         if (mask.ForegroundCount() == 0) throw new HarmoniaException("the mask has no foreground");
         var label = ObjectLabels.Canonical(s.RawLabel);
         var semantic = ObjectLabels.ToSemanticClass(s.RawLabel);
         var context = new PerturbationContext(real, mask, stats, pool, s.Stem, label);
-        var realExt = Path.GetExtension(s.PhotoPath).ToLowerInvariant() switch { ".jpg" or ".jpeg" => ".jpg", _ => ".png" };
+        var realExt = realJpeg is not null ? ".jpg" : Path.GetExtension(s.PhotoPath).ToLowerInvariant() switch { ".jpg" or ".jpeg" => ".jpg", _ => ".png" };
         foreach (var plan in _o.Families)
         {
             var dir = Path.Combine(_o.OutDir, plan.Family.Subset);
-            CopyOrEncode(s.PhotoPath, Path.Combine(dir, IHarmony4Layout.Reals, s.Stem + realExt), () => ImageCodec.Write(real, Path.Combine(dir, IHarmony4Layout.Reals, s.Stem + realExt), 95));
+            var realOut = Path.Combine(dir, IHarmony4Layout.Reals, s.Stem + realExt);
             var maskOut = Path.Combine(dir, IHarmony4Layout.Masks, s.Stem + "_1.png");
-            CopyOrEncode(s.MaskPath, maskOut, () => ImageCodec.WriteMask(mask, maskOut));
+            if (realJpeg is not null)
+            {
+                if (!(_o.Resume && File.Exists(realOut))) AtomicFile.WriteAllBytes(realOut, realJpeg);
+                if (!(_o.Resume && File.Exists(maskOut))) ImageCodec.WriteMask(mask, maskOut);
+            }
+            else
+            {
+                CopyOrEncode(s.PhotoPath, realOut, () => ImageCodec.Write(real, realOut, 95));
+                CopyOrEncode(s.MaskPath, maskOut, () => ImageCodec.WriteMask(mask, maskOut));
+            }
             for (int j = 1; j <= plan.Variants; j++)
             {
                 var name = $"{s.Stem}_1_{j}.{_o.CompositeFormat}";
@@ -241,7 +294,7 @@ public sealed class DatasetSynthesizer
         AtomicFile.WriteAllText(Path.Combine(_o.OutDir, SemanticLabels.FileName), string.Concat(labels));
     }
 
-    void WriteManifest(SynthesisReport report)
+    void WriteManifest(SynthesisReport report, IReadOnlyList<SourcePhoto> used)
     {
         var families = new Dictionary<string, object>();
         foreach (var plan in _o.Families)
@@ -263,10 +316,18 @@ public sealed class DatasetSynthesizer
             ["layout"] = "iHarmony4",
             ["command"] = _o.Command,
             ["seed"] = _o.Seed,
+            ["sources"] = _o.EffectiveSources().Select((src, i) => new Dictionary<string, object?>
+            {
+                ["photos"] = src.PhotosDir, ["masks"] = src.MasksDir, ["labels"] = src.LabelsCsv, ["label"] = src.Label, ["prefix"] = src.Prefix,
+                ["train_photos"] = used.Count(u => u.SourceIndex == i && u.Split == "train"),
+                ["test_photos"] = used.Count(u => u.SourceIndex == i && u.Split == "test"),
+            }).ToList(),
+            ["working_size"] = _o.WorkingSize is { } ws ? $"short side {ws} (aspect kept; larger photos downscaled, bicubic antialiased; real stored as JPEG 95)" : "native",
             ["test_fraction"] = _o.TestFraction,
             ["composite_format"] = _o.CompositeFormat == "png" ? "png (lossless)" : $"jpg quality {_o.Quality}",
-            ["real_format"] = "source photo bytes copied unchanged",
-            ["mask_format"] = "png",
+            ["real_format"] = _o.WorkingSize is null ? "source photo bytes copied unchanged"
+                : "source photo bytes copied unchanged; photos downscaled to the working size: JPEG quality 95",
+            ["mask_format"] = _o.WorkingSize is null ? "png" : "png (source bytes; downscaled masks re-encoded, 8-bit soft alpha)",
             ["photos"] = new Dictionary<string, object> { ["train"] = report.TrainPhotos, ["test"] = report.TestPhotos, ["skipped"] = report.Skipped.Count },
             ["samples"] = new Dictionary<string, object>
             {

@@ -9,10 +9,21 @@ public sealed record FamilyPlan(IPerturbationFamily Family, int Variants);
 /// <summary>Settings of one <see cref="DatasetSynthesizer"/> run.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>Folder of real photos.</summary>
-    public required string PhotosDir { get; init; }
+    /// <summary>Folder of real photos (the single-source form; see <see cref="Sources"/>).</summary>
+    public string? PhotosDir { get; init; }
     /// <summary>Folder of masks, one per photo with the same file stem (white = foreground).</summary>
-    public required string MasksDir { get; init; }
+    public string? MasksDir { get; init; }
+    /// <summary>
+    /// Several photo sources built into one dataset (split per source, references across sources). When empty,
+    /// <see cref="PhotosDir"/>/<see cref="MasksDir"/>/<see cref="LabelsCsv"/> form the only source.
+    /// </summary>
+    public IReadOnlyList<PhotoSource> Sources { get; init; } = [];
+    /// <summary>
+    /// Working size: photos whose short side is longer are downscaled (aspect kept, antialiased bicubic; masks
+    /// antialiased bilinear) so their short side is this many pixels; smaller photos keep their native size and
+    /// bytes. Null keeps every photo native (v1).
+    /// </summary>
+    public int? WorkingSize { get; init; }
     /// <summary>Output dataset root.</summary>
     public required string OutDir { get; init; }
     /// <summary>Families and variants per photo.</summary>
@@ -35,6 +46,12 @@ public sealed record SynthesisOptions
     public int Parallelism { get; init; } = Environment.ProcessorCount;
     /// <summary>The command line recorded in the manifest.</summary>
     public string Command { get; init; } = "";
+
+    /// <summary>The sources of the build: <see cref="Sources"/>, or the single-source form when that is empty.</summary>
+    public IReadOnlyList<PhotoSource> EffectiveSources() =>
+        Sources.Count > 0 ? Sources
+        : PhotosDir is not null && MasksDir is not null ? [new PhotoSource(PhotosDir, MasksDir, LabelsCsv)]
+        : throw new UsageException("Give --photos and --masks, or at least one --source.");
 
     /// <summary>
     /// Parses "transfer:4,retouch:3,jitter,daylight" (name[:variants]; a bare name gets <paramref name="defaultVariants"/>).
