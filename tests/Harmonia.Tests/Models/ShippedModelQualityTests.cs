@@ -1,6 +1,8 @@
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Metrics;
 using Harmonia.Core.Pipeline;
+using Harmonia.Data.Perturbations;
+using Harmonia.Data.Randomness;
 using Harmonia.Models;
 using Harmonia.Models.Runtime;
 using Harmonia.Tests.Support;
@@ -10,24 +12,25 @@ namespace Harmonia.Tests.Models;
 
 /// <summary>
 /// The weights Harmonia ships do their job: on composites made from the examples' ground truths (examples/*_real.jpg
-/// with their masks) by global colour casts of the kind the training data holds, each shipped learned method lowers
-/// the mean foreground MSE by at least the stated margin. Random or broken weights fail. The measured fMSE of the
-/// examples' own composites is printed too (see the closing note of issue 10: the shipped models do not yet improve them).
+/// with their masks) by seeded draws of the training data's camera-cast family (<see cref="CastFamily"/>: exposure,
+/// white balance, tone response, black level), each shipped learned method lowers the summed foreground MSE by at
+/// least the stated margin. Untrained heads start at the identity (0 % lower), so random or broken weights fail.
+/// The examples' own composites (stronger, hand-made casts) are printed too: the shipped models do not yet improve
+/// those (closing note of issue 10).
 /// </summary>
 public sealed class ShippedModelQualityTests(ITestOutputHelper output)
 {
     /// <summary>Each shipped model must remove at least this fraction of the casts' mean foreground MSE.</summary>
-    const double RequiredReduction = 0.15;
+    const double RequiredReduction = 0.20;
 
-    /// <summary>Per-channel gains and offsets (0–255) of the casts: warm, cool, dark-green, bright-magenta.</summary>
-    static readonly (float R, float G, float B, float Offset)[] Casts =
-        [(1.25f, 1.0f, 0.75f, 0f), (0.8f, 0.95f, 1.2f, 6f), (0.7f, 0.85f, 0.7f, 0f), (1.2f, 0.95f, 1.2f, 10f)];
+    /// <summary>Cast draws per example.</summary>
+    const int Draws = 8;
 
     public static TheoryData<string> ShippedMethods => new() { "s2crnet", "phnet" };
 
     [Theory]
     [MemberData(nameof(ShippedMethods))]
-    public void Shipped_weights_lower_the_foreground_error_of_cast_composites(string method)
+    public void Shipped_weights_lower_the_foreground_error_of_camera_cast_composites(string method)
     {
         TorchRuntime.EnsureAvailable();
         var examples = Directory.GetFiles(Path.Combine(SharedData.RepoRoot, "examples"), "*_real.jpg").Order(StringComparer.Ordinal).ToList();
@@ -43,41 +46,23 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
                 var (composite, mask) = FileHarmonizer.Load(Path.Combine(dir, stem + "_composite.jpg"), Path.Combine(dir, stem + "_mask.png"), 0.5f);
                 var real = ImageCodec.Read(realPath);
                 output.WriteLine($"{method} {stem} (example composite): fMSE {Fmse(composite, real, mask):F1} -> {Fmse(harmonizer.Harmonize(composite, mask), real, mask):F1}");
-                foreach (var cast in Casts)
+                for (int i = 0; i < Draws; i++)
                 {
-                    var casted = Cast(real, mask, cast);
+                    var casted = new CastFamily().Sample(new PerturbationContext(real, mask, null, null, stem, "other"),
+                        SampleRng.FromKey(7, stem, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Image;
                     double b = Fmse(casted, real, mask), a = Fmse(harmonizer.Harmonize(casted, mask), real, mask);
-                    output.WriteLine($"{method} {stem} cast {cast}: fMSE {b:F1} -> {a:F1}");
+                    output.WriteLine($"{method} {stem} cast {i}: fMSE {b:F1} -> {a:F1}");
                     before += b;
                     after += a;
                 }
             }
-            output.WriteLine($"{method}: mean fMSE {before / (examples.Count * Casts.Length):F1} -> {after / (examples.Count * Casts.Length):F1} ({100 * (1 - after / before):F0} % lower)");
+            output.WriteLine($"{method}: mean fMSE {before / (examples.Count * Draws):F1} -> {after / (examples.Count * Draws):F1} ({100 * (1 - after / before):F0} % lower)");
             Assert.True(after <= (1 - RequiredReduction) * before, $"{method}: summed fMSE {after:F1} vs casts {before:F1}; required at most {(1 - RequiredReduction) * before:F1}.");
         }
         finally
         {
             (harmonizer as IDisposable)?.Dispose();
         }
-    }
-
-    /// <summary>The real image with its foreground (soft alpha) recoloured by per-channel gains plus an offset.</summary>
-    static RgbImage Cast(RgbImage real, Mask mask, (float R, float G, float B, float Offset) cast)
-    {
-        var result = real.Clone();
-        float[] gains = [cast.R, cast.G, cast.B];
-        for (int i = 0; i < mask.Alpha.Length; i++)
-        {
-            float a = mask.Alpha[i];
-            if (a <= 0) continue;
-            for (int c = 0; c < 3; c++)
-            {
-                float v = real.Pixels[3 * i + c];
-                float changed = Math.Clamp(v * gains[c] + cast.Offset, 0f, 255f);
-                result.Pixels[3 * i + c] = (byte)MathF.Round(v + a * (changed - v));
-            }
-        }
-        return result;
     }
 
     static double Fmse(RgbImage image, RgbImage real, Mask mask)
