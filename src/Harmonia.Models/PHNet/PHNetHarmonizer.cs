@@ -38,8 +38,14 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         SettingList,
         settings => new PHNetHarmonizer(
             ResolveModel(settings.GetString("model", DefaultModelPath)!),
-            settings.GetInt("size", 0, 0, 4096),
+            settings.GetInt("size", 0, 0, MaxWorkingSize),
             settings.GetInt("cell", 8, 2, 256)));
+
+    /// <summary>
+    /// Largest working size (long side, pixels) accepted from <c>--set size</c> or a weights file; the network's
+    /// memory grows with its square (about 0.7 GB at 1024). The working size is also never above the image's long side.
+    /// </summary>
+    public const int MaxWorkingSize = 1024;
 
     readonly PHNetModel model;
     readonly int workingSize, cellSize;
@@ -63,7 +69,7 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         }
         model.eval();
         this.workingSize = workingSize > 0 ? workingSize
-            : metadata.TryGetValue(PHNetConfigMetadata.WorkingSize, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : 256;
+            : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
         this.cellSize = cellSize;
     }
 
@@ -90,7 +96,8 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         int fg = mask.ForegroundCount();
         if (fg == 0 || fg == mask.Alpha.Length) return composite.Clone();   // nothing to move, or no background to match
         int w = composite.Width, h = composite.Height;
-        double scale = workingSize / (double)Math.Max(w, h);
+        // The network never runs above the image's own size: a large 'size' on a small image would only upsample it.
+        double scale = Math.Min(workingSize, Math.Max(w, h)) / (double)Math.Max(w, h);
         int lw = Math.Max(1, (int)Math.Round(w * scale)), lh = Math.Max(1, (int)Math.Round(h * scale));
         var low = Resize.Rgb(composite, lw, lh, ResizeFilter.Bilinear);
         var lowMask = Resize.Mask(mask, lw, lh, ResizeFilter.Bilinear);
