@@ -66,6 +66,7 @@ public static class EvalCommand
             if (n is { } take) samples = samples.Take(take).ToList();
             if (samples.Count == 0) throw new HarmoniaException($"No composites in '{root}' for split '{splitName}'.");
             DatasetEvaluator.RequireRealImages(samples);
+            EvaluationOutputPaths.Check(samples, root, parsed.GetValue(json), parsed.GetValue(saveOutputs));
 
             var options = new EvaluationOptions(metric, threshold, parsed.GetValue(saveOutputs));
             var console = CreateConsole();

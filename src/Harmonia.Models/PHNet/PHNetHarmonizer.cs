@@ -58,6 +58,9 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         var tensors = SafeTensors.Read(modelPath, out var metadata);
         try
         {
+            // Every metadata number is checked before the network is built from the file.
+            this.workingSize = workingSize > 0 ? workingSize
+                : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
             var config = PHNetConfigMetadata.FromMetadata(metadata) ?? PHNetConfig.Official;
             model = new PHNetModel(config);
             try { StateDictIO.Load(model, tensors); }
@@ -68,8 +71,6 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
             foreach (var t in tensors.Values) t.Dispose();
         }
         model.eval();
-        this.workingSize = workingSize > 0 ? workingSize
-            : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
         this.cellSize = cellSize;
     }
 
