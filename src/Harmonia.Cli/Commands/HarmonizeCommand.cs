@@ -29,7 +29,7 @@ public static class HarmonizeCommand
         var maskArg = new Argument<string?>("mask") { Description = "Foreground mask (white = foreground). Omit in folder mode.", Arity = ArgumentArity.ZeroOrOne };
         var output = new Option<string>("--output", "-o") { Description = "Output image (.png, .jpg, .webp), or output folder in folder mode.", Required = true };
         var quality = new Option<int>("--quality", "-q") { Description = "JPEG/WebP quality 1-100.", DefaultValueFactory = _ => 95 };
-        var pngCompression = new Option<int>("--png-compression") { Description = $"PNG zlib level 0-9: {EncodeOptions.DefaultPngCompression} (default) is fast; 6-9 give files about 10-20 % smaller, several times slower.", DefaultValueFactory = _ => EncodeOptions.DefaultPngCompression };
+        var pngCompression = new Option<int>("--png-compression") { Description = $"PNG zlib level 0-9: {EncodeOptions.DefaultPngCompression} (default) is fast; 6-9 try every row filter for files about 20 % smaller, several times slower.", DefaultValueFactory = _ => EncodeOptions.DefaultPngCompression };
         var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply, 0 (none) to 1 (all).", DefaultValueFactory = _ => 1f };
         var maskChannel = new Option<string>("--mask-channel") { Description = MaskChannelHelp, DefaultValueFactory = _ => "auto" };
         var maxPixels = new Option<long>("--max-pixels") { Description = $"Refuse inputs whose header declares more pixels than this (checked before decoding). Default {ImageLimits.DefaultMaxPixels} (150 MP).", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };

@@ -6,14 +6,17 @@ namespace Harmonia.Core.Imaging;
 /// <summary>How images are encoded when written.</summary>
 /// <param name="Quality">JPEG/WebP quality 1-100 (WebP at 100 is lossless).</param>
 /// <param name="PngCompression">
-/// PNG zlib level 0-9 (the CLI's <c>--png-compression</c>). Levels up to 3 use the Sub row filter alone, which
-/// encodes a 12 MP photo several times faster than Skia's default (all filters tried per row, level 6) for files
-/// about 10-20 % larger; 4-9 try every filter per row for the smallest files.
+/// PNG zlib level 0-9 (the CLI's <c>--png-compression</c>). Levels below <see cref="AdaptiveFilterLevel"/> stream
+/// the rows through the Sub filter (None at 0) and .NET's zlib with no extra copy of the image; from it on, Skia's
+/// encoder tries every filter per row for the smallest files (slower, and it needs a 4-byte-per-pixel copy).
 /// </param>
 public sealed record EncodeOptions(int Quality = 95, int PngCompression = EncodeOptions.DefaultPngCompression)
 {
     /// <summary>The default PNG zlib level: fast.</summary>
-    public const int DefaultPngCompression = 1;
+    public const int DefaultPngCompression = 3;
+
+    /// <summary>The first level that uses Skia's adaptive per-row filters.</summary>
+    public const int AdaptiveFilterLevel = 6;
 
     /// <summary>Throws a <see cref="UsageException"/> for values out of range.</summary>
     public void Validate()
@@ -23,6 +26,5 @@ public sealed record EncodeOptions(int Quality = 95, int PngCompression = Encode
     }
 
     /// <summary>Skia's PNG settings for <see cref="PngCompression"/>.</summary>
-    internal SKPngEncoderOptions PngEncoderOptions() =>
-        new(PngCompression <= 3 ? SKPngEncoderFilterFlags.Sub : SKPngEncoderFilterFlags.AllFilters, PngCompression);
+    internal SKPngEncoderOptions PngEncoderOptions() => new(SKPngEncoderFilterFlags.AllFilters, PngCompression);
 }

@@ -188,6 +188,11 @@ public static class ImageCodec
 
     static void EncodeTo(Stream stream, RgbImage image, SKEncodedImageFormat format, EncodeOptions options)
     {
+        if (format == SKEncodedImageFormat.Png && options.PngCompression < EncodeOptions.AdaptiveFilterLevel)
+        {
+            PngWriter.Write(stream, image, options.PngCompression);
+            return;
+        }
         int w = image.Width, h = image.Height;
         var rgba = ToOpaqueRgba(image);
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque);

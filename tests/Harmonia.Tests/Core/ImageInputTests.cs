@@ -109,4 +109,30 @@ public sealed class ImageInputTests : IDisposable
         Assert.True(ImageCodec.Read(fast).ContentEquals(img) && ImageCodec.Read(small).ContentEquals(img));
         Assert.Throws<UsageException>(() => ImageCodec.Write(img, tmp.File("x.png"), new EncodeOptions(PngCompression: 10)));
     }
+
+    [Fact]
+    public void Batch_buffers_are_reused_for_same_size_images_only()
+    {
+        var m = TestImages.Ellipse(40, 30);
+        string Pair(string name, int w, int h)
+        {
+            ImageCodec.Write(TestImages.Gradient(w, h, seed: name.Length), tmp.File(name + ".png"));
+            ImageCodec.WriteMask(TestImages.Ellipse(w, h), tmp.File(name + "_mask.png"));
+            return tmp.File(name);
+        }
+        var a = Pair("a", 40, 30);
+        var b = Pair("bb", 40, 30);
+        var c = Pair("ccc", 20, 30);
+        var buffers = new Harmonia.Core.Pipeline.FileHarmonizerBuffers();
+        var options = new Harmonia.Core.Pipeline.FileHarmonizeOptions();
+        var (ca, ma) = Harmonia.Core.Pipeline.FileHarmonizer.Load(a + ".png", a + "_mask.png", options, buffers);
+        var (cb, mb) = Harmonia.Core.Pipeline.FileHarmonizer.Load(b + ".png", b + "_mask.png", options, buffers);
+        Assert.Same(ca.Pixels, cb.Pixels);
+        Assert.Same(ma.Alpha, mb.Alpha);
+        Assert.True(cb.ContentEquals(ImageCodec.Read(b + ".png")));
+        Assert.Equal(m.ForegroundCount(), mb.ForegroundCount());
+        var (cc, _) = Harmonia.Core.Pipeline.FileHarmonizer.Load(c + ".png", c + "_mask.png", options, buffers);
+        Assert.NotSame(cb.Pixels, cc.Pixels);
+        Assert.Equal((20, 30), (cc.Width, cc.Height));
+    }
 }
