@@ -135,4 +135,18 @@ public sealed class ImageInputTests : IDisposable
         Assert.NotSame(cb.Pixels, cc.Pixels);
         Assert.Equal((20, 30), (cc.Width, cc.Height));
     }
+
+    [SkippableFact]
+    public void Every_dih_mask_has_foreground_and_background()
+    {
+        // Several DIH masks are RGBA with alpha 217-255 and the mask in RGB; reading their alpha made them full masks.
+        var folder = SharedData.RequireDirectory("real-composites/dih-deepharmonization/data/mask");
+        var masks = Directory.GetFiles(folder, "*.png");
+        Assert.NotEmpty(masks);
+        foreach (var path in masks)
+        {
+            var ratio = ImageCodec.ReadMask(path).ForegroundRatio();
+            Assert.True(ratio is > 0.001 and < 0.95, $"{Path.GetFileName(path)}: foreground {ratio:P1}");
+        }
+    }
 }
