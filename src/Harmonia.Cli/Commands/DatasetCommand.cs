@@ -41,10 +41,11 @@ public static class DatasetCommand
         var quality = new Option<int>("--quality", "-q") { Description = "JPEG quality when --format jpg.", DefaultValueFactory = _ => 95 };
         var resume = new Option<bool>("--resume") { Description = "Keep files already written (resume a stopped build); output is identical either way." };
         var threads = new Option<int>("--threads") { Description = "Photos processed in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var log = new Option<string?>("--log") { Description = "Append the build's timing (UTC time, seconds, counts) to this file. The dataset folder holds no timings: the same seed gives byte-identical output." };
 
         var command = new Command("synth", "Build a synthetic iHarmony4-layout dataset: perturb each photo's masked object (transfer, retouch, jitter, daylight).")
         {
-            photos, masks, sources, size, output, variants, seed, testFraction, families, labels, format, quality, resume, threads,
+            photos, masks, sources, size, output, variants, seed, testFraction, families, labels, format, quality, resume, threads, log,
         };
         command.SetAction(parsed =>
         {
@@ -94,10 +95,23 @@ public static class DatasetCommand
                 r.Rejected.Values.Sum().ToString(), r.Samples.Count == 0 ? "-" : $"{r.Samples.Average(s => s.ForegroundMse):F1}");
             AnsiConsole.Write(table);
             Console.WriteLine($"Photos: {r.TrainPhotos} train, {r.TestPhotos} test, {r.Skipped.Count} skipped. Built {options.OutDir} in {r.Elapsed.TotalSeconds:F1} s.");
+            if (parsed.GetValue(log) is { } logPath) AppendLog(logPath, options, r);
             foreach (var s in r.Skipped.Take(20)) Console.Error.WriteLine($"harmonia: warning: skipped {s}.");
             if (r.Skipped.Count > 20) Console.Error.WriteLine($"harmonia: warning: ... and {r.Skipped.Count - 20} more skipped.");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>One line per build: when, how long, what (the manifest itself stays free of timings).</summary>
+    static void AppendLog(string path, SynthesisOptions options, SynthesisReport report)
+    {
+        var line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} built {Path.GetFullPath(options.OutDir)} seed {options.Seed} in {report.Elapsed.TotalSeconds:F1} s: {report.Samples.Count} samples, {report.Skipped.Count} photos skipped\n");
+        try { File.AppendAllText(path, line); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarmoniaException($"The dataset was built, but the log '{path}' could not be written: {e.Message}");
+        }
     }
 }

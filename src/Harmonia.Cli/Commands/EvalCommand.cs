@@ -72,6 +72,7 @@ public static class EvalCommand
             if (n is { } take) samples = samples.Take(take).ToList();
             if (samples.Count == 0) throw new HarmoniaException($"No composites in '{root}' for split '{splitName}'.");
             DatasetEvaluator.RequireRealImages(samples);
+            EvaluationOutputPaths.Check(samples, root, parsed.GetValue(json), parsed.GetValue(saveOutputs));
             // Read the anchors before the long run so a bad folder fails fast.
             var peers = anchorsFolder is null ? null
                 : PeerResults.ReadFolder(anchorsFolder, samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal));

@@ -34,18 +34,23 @@ public static class CommandRunner
     /// <summary>Writes the one-line message for <paramref name="e"/> and returns its exit code.</summary>
     public static int Report(Exception e)
     {
-        while (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerExceptions[0];
-        switch (e)
-        {
-            case HarmoniaException h:
-                Console.Error.WriteLine($"harmonia: {h.Message}");
-                return h.ExitCode;
-            case OperationCanceledException:
-                Console.Error.WriteLine("harmonia: cancelled.");
-                return 130;
-            default:
-                Console.Error.WriteLine($"harmonia: unexpected failure: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
-                return 1;
-        }
+        var (message, code) = Describe(e);
+        Console.Error.WriteLine($"harmonia: {message}");
+        return code;
     }
+
+    /// <summary>The one-line message (without the "harmonia: " prefix) and exit code for <paramref name="e"/>.</summary>
+    public static (string Message, int ExitCode) Describe(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } agg) e = agg.InnerExceptions[0];
+        return e switch
+        {
+            HarmoniaException h => (OneLine(h.Message), h.ExitCode),
+            OperationCanceledException => ("cancelled.", 130),
+            OutOfMemoryException => ("out of memory: the image or model is too large for this machine (see --max-pixels).", 1),
+            _ => ($"unexpected failure: {e.GetType().Name}: {OneLine(e.Message)}", 1),
+        };
+    }
+
+    static string OneLine(string message) => message.Split('\n')[0].TrimEnd('\r');
 }

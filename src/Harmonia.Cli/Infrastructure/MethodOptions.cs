@@ -39,13 +39,30 @@ public sealed class MethodOptions
     }
 
     /// <summary>Creates the method chosen on the command line, with its settings checked.</summary>
-    public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null)
+    public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null) =>
+        MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, Settings(parsed, extra));
+
+    /// <summary>
+    /// Checks the method's name and settings now (usage errors first) and creates it on first use, so weights load
+    /// only after the inputs passed their checks. <paramref name="sideOutputKeys"/>: settings that name output files.
+    /// </summary>
+    public DeferredHarmonizer CreateDeferred(ParseResult parsed, MethodSettings? extra, params string[] sideOutputKeys)
+    {
+        var settings = Settings(parsed, extra);
+        var registry = MethodCatalog.CreateDefault();
+        var descriptor = registry.Get(parsed.GetValue(Method)!);
+        settings.RejectUnknown(descriptor.Name, descriptor.Settings);
+        var sideOutputs = sideOutputKeys.Select(k => settings.GetString(k, "")).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
+        return new DeferredHarmonizer(() => registry.Create(descriptor.Name, settings), sideOutputs);
+    }
+
+    MethodSettings Settings(ParseResult parsed, MethodSettings? extra)
     {
         var settings = MethodSettings.Parse(parsed.GetValue(Set) ?? []);
         if (extra is not null)
             foreach (var key in extra.Keys)
                 settings = settings.With(key, extra.GetString(key)!);
-        return MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, settings);
+        return settings;
     }
 
     /// <summary>The threshold, checked.</summary>

@@ -7,6 +7,13 @@ namespace Harmonia.Core.Datasets;
 /// <param name="Name">Composite file name without extension, e.g. a0002_1_4.</param>
 public sealed record HarmonizationSample(string Subset, string Name, string CompositePath, string MaskPath, string? RealPath);
 
+/// <summary>One listed composite of a layout: its sample, or why it could not be resolved.</summary>
+/// <param name="Subset">Subset folder name.</param>
+/// <param name="CompositePath">Path of the composite as listed.</param>
+/// <param name="Sample">The resolved sample, or null.</param>
+/// <param name="Problem">Why <paramref name="Sample"/> is null (a user-facing message), else null.</param>
+public sealed record LayoutEntry(string Subset, string CompositePath, HarmonizationSample? Sample, string? Problem);
+
 /// <summary>
 /// Reads the iHarmony4 layout: <c>&lt;root&gt;/&lt;Subset&gt;/{composite_images,masks,real_images}/</c> with optional
 /// <c>&lt;Subset&gt;_train.txt</c> / <c>&lt;Subset&gt;_test.txt</c> lists. Composite <c>X_i_j.jpg</c> has mask
@@ -34,22 +41,38 @@ public static class IHarmony4Layout
 
     /// <summary>
     /// Lists the samples of <paramref name="split"/> ("train", "test", or null for every composite).
-    /// Throws <see cref="HarmoniaException"/> when the folder is missing or is not this layout.
+    /// Throws <see cref="HarmoniaException"/> when the folder is missing or is not this layout, or when any listed
+    /// composite cannot be resolved (see <see cref="ReadEntries"/> to keep the others).
     /// </summary>
     public static IReadOnlyList<HarmonizationSample> Read(string root, string? split = "test")
+    {
+        var entries = ReadEntries(root, split);
+        if (entries.FirstOrDefault(e => e.Sample is null) is { } bad) throw new HarmoniaException(bad.Problem!);
+        return entries.Select(e => e.Sample!).ToList();
+    }
+
+    /// <summary>
+    /// Like <see cref="Read"/>, but a composite whose mask is missing (or whose name does not follow the layout)
+    /// becomes an entry with a <see cref="LayoutEntry.Problem"/> instead of failing the whole listing.
+    /// </summary>
+    public static IReadOnlyList<LayoutEntry> ReadEntries(string root, string? split = "test")
     {
         if (!Directory.Exists(root)) throw new HarmoniaException($"Dataset folder '{root}' not found.");
         var subsets = SubsetFolders(root);
         if (subsets.Count == 0)
             throw new HarmoniaException($"'{root}' is not an iHarmony4-layout dataset (no <Subset>/{Composites}/ folder).");
-        var samples = new List<HarmonizationSample>();
+        var entries = new List<LayoutEntry>();
         foreach (var dir in subsets)
         {
             var subset = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
             foreach (var file in CompositeFiles(dir, subset, split))
-                samples.Add(Resolve(dir, subset, file));
+            {
+                var composite = Path.Combine(dir, Composites, file);
+                try { entries.Add(new LayoutEntry(subset, composite, Resolve(dir, subset, file), null)); }
+                catch (HarmoniaException e) { entries.Add(new LayoutEntry(subset, composite, null, e.Message)); }
+            }
         }
-        return samples;
+        return entries;
     }
 
     static IEnumerable<string> CompositeFiles(string dir, string subset, string? split)

@@ -6,7 +6,13 @@ namespace Harmonia.Core.Imaging;
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically; user-facing error on failure.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>
+    /// Lets <paramref name="write"/> fill a temporary file in the target folder, then renames it to
+    /// <paramref name="path"/>; on any failure the temporary file is removed and nothing is left at the path.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
@@ -14,14 +20,15 @@ public static class AtomicFile
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                stream.Write(bytes);
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                write(stream);
             File.Move(temp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
-            throw new HarmoniaException($"Cannot write '{path}': {e.Message}");
+            if (e is IOException or UnauthorizedAccessException) throw new HarmoniaException($"Cannot write '{path}': {e.Message}");
+            throw;
         }
     }
 

@@ -18,40 +18,112 @@ public static class ImageCodec
     /// <summary>Extensions <see cref="Read"/> accepts, lower case with the dot.</summary>
     public static readonly IReadOnlyList<string> ReadableExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
 
-    /// <summary>Extensions <see cref="Write"/> accepts, lower case with the dot.</summary>
+    /// <summary>Extensions <see cref="Write(RgbImage, string, EncodeOptions)"/> accepts, lower case with the dot.</summary>
     public static readonly IReadOnlyList<string> WritableExtensions = [".png", ".jpg", ".jpeg", ".webp"];
 
-    /// <summary>Reads an image file as upright 8-bit RGB. Throws <see cref="HarmoniaException"/> with a user-facing message.</summary>
-    public static RgbImage Read(string path)
+    /// <summary>
+    /// Reads an image file as upright 8-bit RGB. The header is checked against <paramref name="limits"/> (default
+    /// <see cref="ImageLimits.Default"/>) before pixels are decoded. Throws <see cref="HarmoniaException"/> with a
+    /// user-facing message.
+    /// </summary>
+    public static RgbImage Read(string path, ImageLimits? limits = null)
     {
-        var (w, h, rgba) = DecodeRgba(path);
-        return ToRgb(w, h, rgba);
+        using var encoded = EncodedImage.Open(path, limits ?? ImageLimits.Default);
+        return DecodeRgb(encoded);
+    }
+
+    /// <summary>The upright (width, height) of an image file from its header alone, checked against <paramref name="limits"/>.</summary>
+    public static (int Width, int Height) ReadSize(string path, ImageLimits? limits = null)
+    {
+        using var encoded = EncodedImage.Open(path, limits ?? ImageLimits.Default);
+        return (encoded.Width, encoded.Height);
     }
 
     /// <summary>
-    /// Reads a mask file. Rule: when any pixel is not fully opaque the mask is the alpha channel (alpha / 255);
-    /// otherwise it is the luminance (0.299 R + 0.587 G + 0.114 B) / 255. White = foreground. Soft values stay soft.
+    /// Reads a mask file; white = foreground, soft values stay soft. <paramref name="channel"/> says where the mask
+    /// is; <see cref="MaskChannel.Auto"/> takes the alpha channel only when it carries a mask (pixels on both sides
+    /// of <paramref name="threshold"/>), else the luminance (0.299 R + 0.587 G + 0.114 B) / 255.
     /// </summary>
-    public static Mask ReadMask(string path, float threshold = Mask.DefaultThreshold)
+    public static Mask ReadMask(string path, float threshold = Mask.DefaultThreshold, MaskChannel channel = MaskChannel.Auto, ImageLimits? limits = null)
     {
-        var (w, h, rgba) = DecodeRgba(path);
-        var alpha = new float[w * h];
-        bool transparent = false;
-        for (int j = 3; j < rgba.Length; j += 4) if (rgba[j] != 255) { transparent = true; break; }
-        for (int i = 0, j = 0; i < alpha.Length; i++, j += 4)
+        using var encoded = EncodedImage.Open(path, limits ?? ImageLimits.Default);
+        return DecodeMask(encoded, threshold, channel);
+    }
+
+    /// <summary>Decodes to upright RGB (alpha dropped), into <paramref name="reuse"/> when it has the right length.</summary>
+    internal static RgbImage DecodeRgb(EncodedImage encoded, byte[]? reuse = null)
+    {
+        long length = 3L * encoded.Width * encoded.Height;
+        var rgb = reuse is not null && reuse.Length == length ? reuse : GC.AllocateUninitializedArray<byte>(checked((int)length));
+        encoded.DecodeRows((row, start, step) =>
         {
-            alpha[i] = transparent
-                ? rgba[j + 3] / 255f
-                : rgba[j] == rgba[j + 1] && rgba[j] == rgba[j + 2]
-                    ? rgba[j] / 255f
-                    : Math.Clamp((0.299f * rgba[j] + 0.587f * rgba[j + 1] + 0.114f * rgba[j + 2]) / 255f, 0f, 1f);
-        }
-        return new Mask(w, h, alpha, threshold);
+            int n = row.Length / 4;
+            if (step == 1)
+            {
+                var dst = rgb.AsSpan(3 * start, 3 * n);
+                for (int x = 0, j = 0, i = 0; x < n; x++, j += 4, i += 3)
+                {
+                    dst[i] = row[j];
+                    dst[i + 1] = row[j + 1];
+                    dst[i + 2] = row[j + 2];
+                }
+                return;
+            }
+            for (int x = 0, j = 0, at = start; x < n; x++, j += 4, at += step)
+            {
+                rgb[3 * at] = row[j];
+                rgb[3 * at + 1] = row[j + 1];
+                rgb[3 * at + 2] = row[j + 2];
+            }
+        });
+        return new RgbImage(encoded.Width, encoded.Height, rgb);
+    }
+
+    /// <summary>Decodes a mask by <paramref name="channel"/> (see <see cref="ReadMask"/>), into <paramref name="reuse"/> when it has the right length.</summary>
+    internal static Mask DecodeMask(EncodedImage encoded, float threshold, MaskChannel channel, float[]? reuse = null)
+    {
+        int count = checked(encoded.Width * encoded.Height);
+        var values = reuse is not null && reuse.Length == count ? reuse : GC.AllocateUninitializedArray<float>(count);
+        // Auto keeps the alpha bytes aside (1 byte per pixel) until the whole image has shown whether alpha carries a mask.
+        byte[]? alpha = channel == MaskChannel.Auto && encoded.MayHaveAlpha ? GC.AllocateUninitializedArray<byte>(count) : null;
+        byte cut = (byte)Math.Clamp(MathF.Ceiling(threshold * 255f - 1e-3f), 0f, 255f);
+        bool above = false, below = false;
+        encoded.DecodeRows((row, start, step) =>
+        {
+            int n = row.Length / 4;
+            for (int x = 0, j = 0, at = start; x < n; x++, j += 4, at += step)
+            {
+                byte r = row[j], g = row[j + 1], b = row[j + 2], a = row[j + 3];
+                values[at] = channel switch
+                {
+                    MaskChannel.Alpha => a / 255f,
+                    MaskChannel.Red => r / 255f,
+                    _ => r == g && r == b ? r / 255f : Math.Clamp((0.299f * r + 0.587f * g + 0.114f * b) / 255f, 0f, 1f),
+                };
+                if (alpha is null) continue;
+                alpha[at] = a;
+                if (a >= cut) above = true;
+                else below = true;
+            }
+        });
+        if (alpha is not null && above && below)
+            for (int i = 0; i < count; i++) values[i] = alpha[i] / 255f;
+        return new Mask(encoded.Width, encoded.Height, values, threshold);
     }
 
     /// <summary>Writes an image atomically; the format comes from the extension. <paramref name="quality"/> (1-100) applies to JPEG and WebP.</summary>
-    public static void Write(RgbImage image, string path, int quality = 95) =>
-        WriteRgba(ToOpaqueRgba(image), image.Width, image.Height, path, quality);
+    public static void Write(RgbImage image, string path, int quality = 95) => Write(image, path, new EncodeOptions(quality));
+
+    /// <summary>
+    /// Writes an image atomically with <paramref name="options"/>; the format comes from the extension. The encoder
+    /// streams into the temporary file, so no encoded copy is held in memory.
+    /// </summary>
+    public static void Write(RgbImage image, string path, EncodeOptions options)
+    {
+        var format = FormatFor(path);
+        options.Validate();
+        AtomicFile.Write(path, stream => EncodeTo(stream, image, format, options));
+    }
 
     /// <summary>Writes a mask as an 8-bit grayscale PNG (alpha * 255, rounded), atomically.</summary>
     public static void WriteMask(Mask mask, string path)
@@ -66,27 +138,21 @@ public static class ImageCodec
     }
 
     /// <summary>Encodes to the format implied by the extension of <paramref name="extensionOrPath"/> (which need not exist).</summary>
-    public static byte[] Encode(RgbImage image, string extensionOrPath, int quality = 95) =>
-        EncodeRgba(ToOpaqueRgba(image), image.Width, image.Height, FormatFor(extensionOrPath), quality);
-
-    /// <summary>Decodes image bytes (any readable format) to upright RGB.</summary>
-    public static RgbImage Decode(byte[] bytes, string nameForErrors = "image")
+    public static byte[] Encode(RgbImage image, string extensionOrPath, int quality = 95)
     {
-        var (w, h, rgba) = DecodeRgba(bytes, nameForErrors);
-        return ToRgb(w, h, rgba);
+        var format = FormatFor(extensionOrPath);
+        var options = new EncodeOptions(quality);
+        options.Validate();
+        using var memory = new MemoryStream();
+        EncodeTo(memory, image, format, options);
+        return memory.ToArray();
     }
 
-    /// <summary>Drops the alpha channel of an RGBA buffer.</summary>
-    static RgbImage ToRgb(int w, int h, byte[] rgba)
+    /// <summary>Decodes image bytes (any readable format) to upright RGB, with the same header checks as <see cref="Read"/>.</summary>
+    public static RgbImage Decode(byte[] bytes, string nameForErrors = "image", ImageLimits? limits = null)
     {
-        var rgb = new byte[w * h * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgb[i] = rgba[j];
-            rgb[i + 1] = rgba[j + 1];
-            rgb[i + 2] = rgba[j + 2];
-        }
-        return new RgbImage(w, h, rgb);
+        using var encoded = EncodedImage.FromBytes(bytes, nameForErrors, limits ?? ImageLimits.Default);
+        return DecodeRgb(encoded);
     }
 
     /// <summary>RGB to RGBA with alpha 255, the layout Skia encodes.</summary>
@@ -120,69 +186,31 @@ public static class ImageCodec
         };
     }
 
-    static void WriteRgba(byte[] rgba, int w, int h, string path, int quality)
+    static void EncodeTo(Stream stream, RgbImage image, SKEncodedImageFormat format, EncodeOptions options)
     {
-        var format = FormatFor(path);
-        if (quality is < 1 or > 100) throw new UsageException($"Quality must be between 1 and 100, got {quality}.");
-        var bytes = EncodeRgba(rgba, w, h, format, quality);
-        AtomicFile.WriteAllBytes(path, bytes);
-    }
-
-    static byte[] EncodeRgba(byte[] rgba, int w, int h, SKEncodedImageFormat format, int quality)
-    {
+        if (format == SKEncodedImageFormat.Png && options.PngCompression < EncodeOptions.AdaptiveFilterLevel)
+        {
+            PngWriter.Write(stream, image, options.PngCompression);
+            return;
+        }
+        int w = image.Width, h = image.Height;
+        var rgba = ToOpaqueRgba(image);
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
         try
         {
             using var pixmap = new SKPixmap(info, handle.AddrOfPinnedObject(), w * 4);
-            using var data = pixmap.Encode(format, quality)
-                ?? throw new HarmoniaException($"Could not encode a {w}x{h} image as {format}.");
-            return data.ToArray();
+            bool ok = format switch
+            {
+                SKEncodedImageFormat.Png => pixmap.Encode(stream, options.PngEncoderOptions()),
+                SKEncodedImageFormat.Jpeg => pixmap.Encode(stream, new SKJpegEncoderOptions(options.Quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
+                _ => pixmap.Encode(stream, new SKWebpEncoderOptions(options.Quality >= 100 ? SKWebpEncoderCompression.Lossless : SKWebpEncoderCompression.Lossy, options.Quality)),
+            };
+            if (!ok) throw new HarmoniaException($"Could not encode a {w}x{h} image as {format}.");
         }
         finally
         {
             handle.Free();
         }
-    }
-
-    static (int W, int H, byte[] Rgba) DecodeRgba(string path)
-    {
-        if (Directory.Exists(path)) throw new HarmoniaException($"Cannot read '{path}': it is a folder, not an image file.");
-        if (!File.Exists(path)) throw new HarmoniaException($"Cannot read '{path}': file not found.");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new HarmoniaException($"Cannot read '{path}': {e.Message}");
-        }
-        return DecodeRgba(bytes, path);
-    }
-
-    static (int W, int H, byte[] Rgba) DecodeRgba(byte[] bytes, string name)
-    {
-        if (bytes.Length == 0) throw new HarmoniaException($"Cannot read '{name}': the file is empty.");
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data)
-            ?? throw new HarmoniaException($"Cannot read '{name}': not a supported image (JPEG, PNG, WebP or BMP).");
-        var size = codec.Info;
-        if (size.Width <= 0 || size.Height <= 0) throw new HarmoniaException($"Cannot read '{name}': the image has no pixels.");
-        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[info.BytesSize];
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        SKCodecResult result;
-        try
-        {
-            result = codec.GetPixels(info, handle.AddrOfPinnedObject());
-        }
-        finally
-        {
-            handle.Free();
-        }
-        if (result != SKCodecResult.Success)
-            throw new HarmoniaException($"Cannot read '{name}': the image data is corrupt or truncated ({result}).");
-        return Orientation.Apply(rgba, size.Width, size.Height, codec.EncodedOrigin);
     }
 }

@@ -2,37 +2,39 @@ using SkiaSharp;
 
 namespace Harmonia.Core.Imaging;
 
-/// <summary>Applies an EXIF orientation to a decoded RGBA buffer so that the pixels stand upright.</summary>
-internal static class Orientation
+/// <summary>
+/// Where the pixels of a stored (encoded) row land in the upright image for an EXIF orientation, so rows can be
+/// written straight to their upright place while decoding, without a second full-size buffer.
+/// </summary>
+/// <param name="Width">Upright width.</param>
+/// <param name="Height">Upright height.</param>
+internal readonly record struct Orientation(SKEncodedOrigin Origin, int StoredWidth, int StoredHeight, int Width, int Height)
 {
-    /// <summary>Returns the upright (width, height, rgba) for pixels stored with <paramref name="origin"/>.</summary>
-    public static (int W, int H, byte[] Rgba) Apply(byte[] rgba, int w, int h, SKEncodedOrigin origin)
+    /// <summary>The placement of a <paramref name="w"/>×<paramref name="h"/> stored image with <paramref name="origin"/>.</summary>
+    public static Orientation Of(SKEncodedOrigin origin, int w, int h)
     {
-        if (origin is SKEncodedOrigin.TopLeft or 0) return (w, h, rgba);
+        if (origin is < SKEncodedOrigin.TopLeft or > SKEncodedOrigin.LeftBottom) origin = SKEncodedOrigin.TopLeft;
         bool swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
-        int ow = swap ? h : w, oh = swap ? w : h;
-        ReadOnlySpan<uint> src = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(rgba.AsSpan());
-        var result = new byte[rgba.Length];
-        Span<uint> dst = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(result.AsSpan());
-        for (int y = 0; y < oh; y++)
+        return new Orientation(origin, w, h, swap ? h : w, swap ? w : h);
+    }
+
+    /// <summary>
+    /// The upright pixel index of stored pixel (0, <paramref name="storedY"/>) and the index step per stored x:
+    /// stored (x, y) lands at <c>start + x·step</c>.
+    /// </summary>
+    public (int Start, int Step) Row(int storedY)
+    {
+        int w = StoredWidth, h = StoredHeight;
+        return Origin switch
         {
-            for (int x = 0; x < ow; x++)
-            {
-                // (sx, sy): the stored pixel that lands at upright (x, y).
-                var (sx, sy) = origin switch
-                {
-                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
-                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
-                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
-                    SKEncodedOrigin.LeftTop => (y, x),
-                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
-                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
-                    SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
-                    _ => (x, y),
-                };
-                dst[y * ow + x] = src[sy * w + sx];
-            }
-        }
-        return (ow, oh, result);
+            SKEncodedOrigin.TopRight => (storedY * w + w - 1, -1),
+            SKEncodedOrigin.BottomRight => ((h - 1 - storedY) * w + w - 1, -1),
+            SKEncodedOrigin.BottomLeft => ((h - 1 - storedY) * w, 1),
+            SKEncodedOrigin.LeftTop => (storedY, h),
+            SKEncodedOrigin.RightTop => (h - 1 - storedY, h),
+            SKEncodedOrigin.RightBottom => ((w - 1) * h + h - 1 - storedY, -h),
+            SKEncodedOrigin.LeftBottom => ((w - 1) * h + storedY, -h),
+            _ => (storedY * w, 1),
+        };
     }
 }

@@ -10,8 +10,9 @@ namespace Harmonia.Core.Pipeline;
 /// <c>_composite</c> dropped) or the composite path as written in a list file.
 /// </param>
 /// <param name="CompositePath">The composite image file.</param>
-/// <param name="MaskPath">The mask file.</param>
-public sealed record CompositePair(string Name, string CompositePath, string MaskPath);
+/// <param name="MaskPath">The mask file ("" when <paramref name="Problem"/> is set).</param>
+/// <param name="Problem">Why an iHarmony4-layout composite has no usable pair (e.g. its mask is missing); null for a good pair.</param>
+public sealed record CompositePair(string Name, string CompositePath, string MaskPath, string? Problem = null);
 
 /// <summary>
 /// Finds composite/mask pairs. A folder is either an iHarmony4 layout or flat, pairing <c>name.ext</c> (or
@@ -24,25 +25,46 @@ public static class CompositePairs
     /// The pairs in <paramref name="folder"/>, sorted by name: an iHarmony4 layout (every composite, all splits), or
     /// a flat folder of <c>name.ext</c> + <c>name_mask.*</c> (also <c>name_composite.ext</c> + <c>name_mask.*</c>).
     /// </summary>
-    public static IReadOnlyList<CompositePair> InFolder(string folder)
+    /// <param name="folder">The folder.</param>
+    /// <param name="warnings">
+    /// When given, receives one line per file that is left out of a flat folder (no mask beside it; a mask-named file
+    /// no composite uses), and layout composites that cannot be resolved are returned with a <see cref="CompositePair.Problem"/>
+    /// so each fails alone; when null, only good pairs are returned.
+    /// </param>
+    public static IReadOnlyList<CompositePair> InFolder(string folder, List<string>? warnings = null)
     {
         if (!Directory.Exists(folder)) throw new HarmoniaException($"Folder '{folder}' not found.");
         if (IHarmony4Layout.IsLayout(folder))
-            return IHarmony4Layout.Read(folder, split: null)
-                .Select(s => new CompositePair($"{s.Subset}/{s.Name}", s.CompositePath, s.MaskPath))
+            return IHarmony4Layout.ReadEntries(folder, split: null)
+                .Select(e => e.Sample is { } s
+                    ? new CompositePair($"{s.Subset}/{s.Name}", s.CompositePath, s.MaskPath)
+                    : new CompositePair($"{e.Subset}/{Path.GetFileNameWithoutExtension(e.CompositePath)}", e.CompositePath, "", e.Problem))
+                .Where(p => p.Problem is null || warnings is not null)
                 .ToList();
         var files = Directory.GetFiles(folder)
             .Where(f => ImageCodec.ReadableExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .ToList();
         var byStem = files.GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
         var pairs = new List<CompositePair>();
+        var usedMasks = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (stem.EndsWith("_mask", StringComparison.Ordinal)) continue;
             var name = stem.EndsWith("_composite", StringComparison.Ordinal) ? stem[..^"_composite".Length] : stem;
             if (byStem.TryGetValue(stem + "_mask", out var mask) || byStem.TryGetValue(name + "_mask", out mask))
+            {
                 pairs.Add(new CompositePair(name, path, mask));
+                usedMasks.Add(mask);
+            }
+            else
+            {
+                warnings?.Add($"{path}: no mask '{name}_mask.*' beside it; skipped");
+            }
         }
+        // A file named like a mask that no composite uses may be a composite whose name ends in _mask: say so.
+        foreach (var (stem, path) in byStem.OrderBy(p => p.Key, StringComparer.Ordinal))
+            if (stem.EndsWith("_mask", StringComparison.Ordinal) && !usedMasks.Contains(path))
+                warnings?.Add($"{path}: its name ends in _mask, so it is taken for a mask, but no composite uses it; skipped (rename it to harmonize it)");
         return pairs;
     }
 

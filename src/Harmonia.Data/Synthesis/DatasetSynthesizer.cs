@@ -342,9 +342,9 @@ public sealed class DatasetSynthesizer
                 ["max_clipped_fraction"] = CompositeQuality.DefaultMaxClippedFraction,
                 ["max_attempts"] = _o.MaxAttempts,
             },
-            ["build_seconds"] = Math.Round(report.Elapsed.TotalSeconds, 1),
-            ["built_utc"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         };
+        // No build time or date here: the same seed and sources give a byte-identical dataset, manifest included
+        // (timings go to the command's --log file).
         AtomicFile.WriteAllText(Path.Combine(_o.OutDir, ManifestName),
             JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }

@@ -1,3 +1,6 @@
+using Harmonia.Core.Errors;
+using Harmonia.Models.Weights;
+
 namespace Harmonia.Models.PHNet;
 
 /// <summary>
@@ -52,16 +55,18 @@ public static class PHNetConfigMetadata
     /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
     public static PHNetConfig? FromMetadata(IReadOnlyDictionary<string, string> metadata)
     {
-        if (!metadata.TryGetValue(Channels, out var channels)) return null;
-        static int[] Ints(string s) => s.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var config = new PHNetConfig(Ints(channels),
-            metadata.TryGetValue(Grids, out var g) ? Ints(g) : [3, 4, 5],
-            metadata.TryGetValue(Pfe, out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : 5,
-            metadata.TryGetValue(Reduction, out var r) ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 8,
+        if (!metadata.ContainsKey(Channels)) return null;
+        // Metadata sizes the network: every number is bounded before anything is allocated from it.
+        var config = new PHNetConfig(WeightsMetadata.IntList(metadata, Channels, [], 1, 4096, 7),
+            WeightsMetadata.IntList(metadata, Grids, [3, 4, 5], 1, 32, 6),
+            WeightsMetadata.Int(metadata, Pfe, 5, 1, 32),
+            WeightsMetadata.Int(metadata, Reduction, 8, 1, 4096),
             // Files written before the output key existed were sigmoid networks.
             metadata.TryGetValue(OutputKey, out var o)
-                ? TryParseOutput(o) ?? throw new ArgumentException($"Unknown phnet.output '{o}' (residual or sigmoid).")
+                ? TryParseOutput(o) ?? throw new HarmoniaException($"Unknown phnet.output '{o}' (residual or sigmoid).")
                 : PHNetOutput.Sigmoid);
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new HarmoniaException($"weights metadata: {e.Message}"); }
         config.Validate();
         return config;
     }

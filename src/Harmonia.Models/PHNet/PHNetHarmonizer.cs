@@ -38,8 +38,14 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         SettingList,
         settings => new PHNetHarmonizer(
             ResolveModel(settings.GetString("model", DefaultModelPath)!),
-            settings.GetInt("size", 0, 0, 4096),
+            settings.GetInt("size", 0, 0, MaxWorkingSize),
             settings.GetInt("cell", 8, 2, 256)));
+
+    /// <summary>
+    /// Largest working size (long side, pixels) accepted from <c>--set size</c> or a weights file; the network's
+    /// memory grows with its square (about 0.7 GB at 1024). The working size is also never above the image's long side.
+    /// </summary>
+    public const int MaxWorkingSize = 1024;
 
     readonly PHNetModel model;
     readonly int workingSize, cellSize;
@@ -52,6 +58,9 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         var tensors = SafeTensors.Read(modelPath, out var metadata);
         try
         {
+            // Every metadata number is checked before the network is built from the file.
+            this.workingSize = workingSize > 0 ? workingSize
+                : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
             var config = PHNetConfigMetadata.FromMetadata(metadata) ?? PHNetConfig.Official;
             model = new PHNetModel(config);
             try { StateDictIO.Load(model, tensors); }
@@ -62,8 +71,6 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
             foreach (var t in tensors.Values) t.Dispose();
         }
         model.eval();
-        this.workingSize = workingSize > 0 ? workingSize
-            : metadata.TryGetValue(PHNetConfigMetadata.WorkingSize, out var s) ? int.Parse(s, CultureInfo.InvariantCulture) : 256;
         this.cellSize = cellSize;
     }
 
@@ -90,7 +97,8 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         int fg = mask.ForegroundCount();
         if (fg == 0 || fg == mask.Alpha.Length) return composite.Clone();   // nothing to move, or no background to match
         int w = composite.Width, h = composite.Height;
-        double scale = workingSize / (double)Math.Max(w, h);
+        // The network never runs above the image's own size: a large 'size' on a small image would only upsample it.
+        double scale = Math.Min(workingSize, Math.Max(w, h)) / (double)Math.Max(w, h);
         int lw = Math.Max(1, (int)Math.Round(w * scale)), lh = Math.Max(1, (int)Math.Round(h * scale));
         var low = Resize.Rgb(composite, lw, lh, ResizeFilter.Bilinear);
         var lowMask = Resize.Mask(mask, lw, lh, ResizeFilter.Bilinear);

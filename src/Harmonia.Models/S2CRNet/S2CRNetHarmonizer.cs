@@ -15,7 +15,7 @@ namespace Harmonia.Models.S2CRNet;
 /// by <see cref="ForegroundRenderer"/> (alpha-0 pixels copied). Input buffers and tensors are allocated once.
 /// Not thread-safe (one harmonizer per thread).
 /// </summary>
-public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
+public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter, IDisposable
 {
     readonly S2CRNetModel model;
     readonly SemanticClass label;
@@ -34,7 +34,10 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
     /// <summary>The curves of the last call (null before the first).</summary>
     public CurveSet? LastCurves { get; private set; }
 
-    /// <summary>Wraps a loaded model (the harmonizer owns it). label: the foreground class for a semantic model; curvesOut: write each call's curves there as JSON.</summary>
+    /// <summary>
+    /// Wraps a loaded model (the harmonizer owns it). label: the foreground class for a semantic model; curvesOut: a
+    /// file for each call's curves as JSON, written by <see cref="WriteSideOutputs"/> (after the image).
+    /// </summary>
     public S2CRNetHarmonizer(S2CRNetModel model, SemanticClass label = SemanticClass.Other, string? curvesOut = null)
     {
         this.model = model;
@@ -52,8 +55,16 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, IDisposable
     public RgbImage Harmonize(RgbImage composite, Mask mask)
     {
         var curves = PredictCurves(composite, mask);
-        if (curvesOut is not null) AtomicFile.WriteAllText(curvesOut, CurveJson.Serialize(curves));
         return ForegroundRenderer.Render(composite, mask, curves.ToLut());
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> SideOutputPaths => curvesOut is null ? [] : [curvesOut];
+
+    /// <inheritdoc />
+    public void WriteSideOutputs()
+    {
+        if (curvesOut is not null && LastCurves is not null) AtomicFile.WriteAllText(curvesOut, CurveJson.Serialize(LastCurves));
     }
 
     /// <inheritdoc />

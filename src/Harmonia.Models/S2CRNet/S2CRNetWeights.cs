@@ -44,12 +44,7 @@ public static class S2CRNetWeights
     /// <summary>Loads a model from a file.</summary>
     public static S2CRNetModel Load(string path, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new HarmoniaException($"Cannot read S2CRNet weights '{path}': {e.Message}");
-        }
+        var bytes = Harmonia.Core.Files.InputFile.ReadAllBytes(path, SafeTensors.MaxFileBytes, "S2CRNet weights");
         return Load(bytes, path, adjust);
     }
 
@@ -128,13 +123,14 @@ public static class S2CRNetWeights
                 var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
             },
             Pyramid: Get("pyramid", "false") == "true",
-            Hidden: int.Parse(Get("hidden", "0"), CultureInfo.InvariantCulture),
+            // Metadata sizes the network: bounded before anything is allocated from it.
+            Hidden: WeightsMetadata.Int(metadata, "hidden", 0, 0, 4096),
             ColorStats: Get("color_stats", "false") == "true",
-            Stages: int.Parse(Get("stages", stages.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
-            Levels: int.Parse(Get("levels", "64"), CultureInfo.InvariantCulture),
+            Stages: WeightsMetadata.Int(metadata, "stages", stages, 1, 16),
+            Levels: WeightsMetadata.Int(metadata, "levels", 64, 2, 1024),
             Semantic: Get("semantic", "false") == "true",
             Activation: activation,
-            InputSize: int.Parse(Get("input_size", "256"), CultureInfo.InvariantCulture));
+            InputSize: WeightsMetadata.Int(metadata, "input_size", 256, 16, 2048));
     }
 
     static int StageOf(string name)

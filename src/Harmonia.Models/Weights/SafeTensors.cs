@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Harmonia.Core.Errors;
+using Harmonia.Core.Files;
 using Harmonia.Core.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,6 +23,9 @@ public static class SafeTensors
     public const string MetadataKey = "__metadata__";
 
     const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Largest weights file read (2 GiB - 1: one .NET array).</summary>
+    public const long MaxFileBytes = int.MaxValue;
 
     /// <summary>
     /// Writes <paramref name="tensors"/> (in the given order) and optional <paramref name="metadata"/> to
@@ -91,12 +95,8 @@ public static class SafeTensors
     /// <summary>Reads every tensor and the string metadata of a safetensors file.</summary>
     public static Dictionary<string, Tensor> Read(string path, out IReadOnlyDictionary<string, string> metadata)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new HarmoniaException($"Cannot read weights file '{path}': {e.Message}");
-        }
+        // Regular files only, read to their checked length: a pipe or /dev/zero must not hang or fill memory.
+        var bytes = InputFile.ReadAllBytes(path, MaxFileBytes, "weights file");
         return Deserialize(bytes, out metadata, path);
     }
 
@@ -163,8 +163,16 @@ public static class SafeTensors
                 var offsets = prop.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || (checkData && offsets[1] > dataLength))
                     throw Bad($"tensor '{prop.Name}' has data offsets outside the file");
-                long count = shape.Aggregate(1L, (a, b) => a * b);
-                if (shape.Any(d => d < 0) || count * ElementSize(dtype, prop.Name, nameForErrors) != offsets[1] - offsets[0])
+                if (shape.Any(d => d < 0)) throw Bad($"tensor '{prop.Name}' has a negative dimension");
+                // The element count must fit 64 bits even ignoring zero dimensions, as libtorch checks it that way.
+                long count = 1, nonZero = 1;
+                try
+                {
+                    foreach (var d in shape) { count *= d; nonZero = checked(nonZero * Math.Max(d, 1L)); }
+                    checked { _ = count * ElementSize(dtype, prop.Name, nameForErrors); }
+                }
+                catch (OverflowException) { throw Bad($"tensor '{prop.Name}' has shape [{string.Join(",", shape)}] whose element count overflows"); }
+                if (count * ElementSize(dtype, prop.Name, nameForErrors) != offsets[1] - offsets[0])
                     throw Bad($"tensor '{prop.Name}' has {offsets[1] - offsets[0]} bytes for shape [{string.Join(",", shape)}] of {dtype}");
                 headers.Add(new Header(prop.Name, dtype, shape, offsets[0], offsets[1]));
             }
