@@ -45,7 +45,10 @@ public sealed class MethodOptions
         if (extra is not null)
             foreach (var key in extra.Keys)
                 settings = settings.With(key, extra.GetString(key)!);
-        return MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, settings);
+        var method = MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, settings);
+        if (method is ISetupWarnings { SetupWarnings: var warnings })
+            foreach (var w in warnings) Console.Error.WriteLine($"harmonia: warning: {w}.");
+        return method;
     }
 
     /// <summary>The threshold, checked.</summary>
