@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -62,7 +63,9 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         {
             paramF = fc_f_1.forward(fFeature);
         }
-        return (paramF + fc_b_1.forward(bFeature)).MoveToOuterDisposeScope();
+        // Not `paramF + ...`: TorchSharp 0.107's Tensor + Tensor creates a temporary alpha Scalar that a concurrent
+        // garbage collection can free mid-call (see TorchScalars); inference must run while eval workers allocate.
+        return paramF.add(fc_b_1.forward(bFeature), TorchScalars.Of(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The layers that carry gradient in the given mode.</summary>
