@@ -40,7 +40,15 @@ public sealed class MethodOptions
 
     /// <summary>Creates the method chosen on the command line, with its settings checked.</summary>
     public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null) =>
-        MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, Settings(parsed, extra));
+        WithWarnings(MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, Settings(parsed, extra)));
+
+    /// <summary>Prints the method's setup warnings (e.g. an ignored --label) once, on stderr.</summary>
+    static IHarmonizer WithWarnings(IHarmonizer method)
+    {
+        if (method is ISetupWarnings { SetupWarnings: var warnings })
+            foreach (var w in warnings) Console.Error.WriteLine($"harmonia: warning: {w}.");
+        return method;
+    }
 
     /// <summary>
     /// Checks the method's name and settings now (usage errors first) and creates it on first use, so weights load
@@ -53,7 +61,7 @@ public sealed class MethodOptions
         var descriptor = registry.Get(parsed.GetValue(Method)!);
         settings.RejectUnknown(descriptor.Name, descriptor.Settings);
         var sideOutputs = sideOutputKeys.Select(k => settings.GetString(k, "")).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
-        return new DeferredHarmonizer(() => registry.Create(descriptor.Name, settings), sideOutputs);
+        return new DeferredHarmonizer(() => WithWarnings(registry.Create(descriptor.Name, settings)), sideOutputs);
     }
 
     MethodSettings Settings(ParseResult parsed, MethodSettings? extra)

@@ -19,6 +19,9 @@ public sealed record PHNetConfig(int[] EncoderChannels, int[] NormalizerGrids, i
     public static PHNetConfig Scaled(int divisor, PHNetOutput output = PHNetOutput.Residual) =>
         new(Official.EncoderChannels.Select((c, i) => i == 0 ? c : Math.Max(1, c / divisor)).ToArray(), [3, 4, 5], Output: output);
 
+    /// <summary>Which computation the modules follow (Harmonia's default, or the official code for its checkpoints).</summary>
+    public PHNetVariant Variant { get; init; } = PHNetVariant.Harmonia;
+
     /// <summary>Inputs must have H and W divisible by this (three stride-2 stages).</summary>
     public const int SizeMultiple = 8;
 
@@ -81,6 +84,24 @@ public static class PHNetConfigMetadata
         "sigmoid" => PHNetOutput.Sigmoid,
         _ => null,
     };
+}
+
+/// <summary>Which PHNet computation a network follows; both have the official parameter names.</summary>
+public enum PHNetVariant
+{
+    /// <summary>
+    /// Harmonia's (trained here): masked PFE statistics, area-downsampled masks, one PN block (paper eqs. 2-12, with
+    /// <c>bg_skip</c> and <c>grid_var_weights</c>) on each of the last <c>NormalizerGrids.Length</c> decoder layers.
+    /// </summary>
+    Harmonia,
+
+    /// <summary>
+    /// The official code (befozg/PHNet), for its checkpoints: PFE statistics over the zero-filled fg/bg images
+    /// (unbiased), the official background /255 in the PFE blend, nearest-downsampled masks, the official PN block
+    /// (<see cref="OfficialPatchNormalizer"/>) applied from decoder layer 7 − <c>NormalizerGrids.Length</c> on (so with
+    /// grids 10, 5, 1 only the first two run), seven skip convs (<c>skip.N.rconv</c>, the last unused), sigmoid output.
+    /// </summary>
+    Official,
 }
 
 /// <summary>How PHNet's last decoder layer (3 channels, no activation) becomes the predicted image.</summary>

@@ -26,9 +26,10 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
 
     static readonly MethodSetting[] SettingList =
     [
-        new("model", "PHNet weights (.safetensors with the config in its metadata)", DefaultModelPath),
+        new("model", "PHNet weights: .safetensors with the config in its metadata, or an official PyTorch state dict (.pth/.pt/training checkpoint; config read from its shapes)", DefaultModelPath),
         new("size", "working resolution: long side in pixels (0 = the size the weights were trained at)", "0"),
         new("cell", "grid cell of the full-resolution colour transfer, in working-resolution pixels", "8"),
+        new("transfer", "how the network's result reaches full resolution: affine (local affine colour models, keeps full-resolution detail) or direct (the network image resized bicubic and blended, as the official inference)", "affine"),
     ];
 
     /// <summary>Registry entry.</summary>
@@ -39,7 +40,13 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         settings => new PHNetHarmonizer(
             ResolveModel(settings.GetString("model", DefaultModelPath)!),
             settings.GetInt("size", 0, 0, MaxWorkingSize),
-            settings.GetInt("cell", 8, 2, 256)));
+            settings.GetInt("cell", 8, 2, 256),
+            settings.GetString("transfer", "affine")!.ToLowerInvariant() switch
+            {
+                "affine" => PHNetTransfer.Affine,
+                "direct" => PHNetTransfer.Direct,
+                var other => throw new UsageException($"Setting 'transfer' must be affine or direct, got '{other}'."),
+            }));
 
     /// <summary>
     /// Largest working size (long side, pixels) accepted from <c>--set size</c> or a weights file; the network's
@@ -49,19 +56,31 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
 
     readonly PHNetModel model;
     readonly int workingSize, cellSize;
+    readonly PHNetTransfer transfer;
     readonly Lock gate = new();
 
-    /// <summary>Loads weights from <paramref name="modelPath"/>.</summary>
-    public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8)
+    /// <summary>
+    /// Loads weights from <paramref name="modelPath"/>: Harmonia safetensors (config in the metadata) or an official
+    /// PyTorch state dict / training checkpoint (<see cref="PHNetOfficialConfig"/>; default working size 256).
+    /// </summary>
+    public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
     {
+        this.transfer = transfer;
         TorchRuntime.EnsureAvailable();
-        var tensors = SafeTensors.Read(modelPath, out var metadata);
+        var tensors = WeightsFile.Read(modelPath, out var metadata);
         try
         {
             // Every metadata number is checked before the network is built from the file.
             this.workingSize = workingSize > 0 ? workingSize
                 : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
-            var config = PHNetConfigMetadata.FromMetadata(metadata) ?? PHNetConfig.Official;
+            var shapes = tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape);
+            PHNetConfig config;
+            try
+            {
+                config = PHNetConfigMetadata.FromMetadata(metadata)
+                         ?? (PHNetOfficialConfig.IsOfficial(shapes) ? PHNetOfficialConfig.FromShapes(shapes) : PHNetConfig.Official);
+            }
+            catch (HarmoniaException e) { throw new HarmoniaException($"PHNet weights '{modelPath}': {e.Message}"); }
             model = new PHNetModel(config);
             try { StateDictIO.Load(model, tensors); }
             catch (HarmoniaException e) { throw new HarmoniaException($"Weights '{modelPath}': {e.Message}"); }
@@ -75,8 +94,9 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
     }
 
     /// <summary>Wraps an in-memory network (tests, benchmarks).</summary>
-    public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8)
+    public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
     {
+        this.transfer = transfer;
         this.model = model;
         model.eval();
         this.workingSize = workingSize;
@@ -109,6 +129,12 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         if (!binary.Any(v => v > 0)) return composite.Clone();
 
         var target = RunNetwork(source, binary, lw, lh);
+        if (transfer == PHNetTransfer.Direct)
+        {
+            var network = new RgbImage(lw, lh);
+            for (int i = 0; i < target.Length; i++) network.Pixels[i] = (byte)Math.Round(target[i] * 255f);
+            return ForegroundRenderer.Blend(composite, Resize.Rgb(network, w, h, ResizeFilter.Bicubic), mask);
+        }
         var field = LocalAffineColorTransfer.Fit(source, target, binary, lw, lh, cellSize);
         return ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
     }
@@ -147,4 +173,14 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => model.Dispose();
+}
+
+/// <summary>How <see cref="PHNetHarmonizer"/> brings the network's working-resolution result to full resolution.</summary>
+public enum PHNetTransfer
+{
+    /// <summary>Local affine colour models fitted between the working-resolution input and output, applied to the full-resolution pixels (default: full-resolution detail is kept).</summary>
+    Affine,
+
+    /// <summary>The network image itself, resized bicubic to full resolution and blended with the mask, as the official inference does (blurs detail when upscaling).</summary>
+    Direct,
 }

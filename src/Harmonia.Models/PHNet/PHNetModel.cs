@@ -29,9 +29,9 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning disable IDE1006 // fields are named as in the PyTorch state dict
     readonly PatchFeatureExtractor feature_extractor;
     readonly ModuleList<Sequential> encoder;
-    readonly ModuleList<PatchNormalizer> normalizers;
+    readonly ModuleList<nn.Module<Tensor, Tensor, Tensor>> normalizers;
     readonly ModuleList<Sequential> decoder;
-    readonly ModuleList<Sequential> skip;
+    readonly ModuleList<nn.Module<Tensor, Tensor>> skip;
     readonly SqueezeExcitation SE_block;
 #pragma warning restore IDE1006
 
@@ -52,7 +52,8 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
         config.Validate();
         Config = config;
         var e = config.EncoderChannels;
-        feature_extractor = new PatchFeatureExtractor(e[0], config.FeatureExtractorGrid);
+        bool official = config.Variant == PHNetVariant.Official;
+        feature_extractor = new PatchFeatureExtractor(e[0], config.FeatureExtractorGrid, config.Variant);
         encoder = new ModuleList<Sequential>();
         for (int i = 0; i < 6; i++)
         {
@@ -64,18 +65,22 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
         }
 
         var r = e.Reverse().ToArray();                      // r[0] = bottleneck ... r[6] = 3
-        normalizedFrom = 6 - config.NormalizerGrids.Length;
-        normalizers = new ModuleList<PatchNormalizer>();
+        // Official: start_level = 7 − len(grids), so the last block would sit on a seventh layer that does not run.
+        normalizedFrom = (official ? 7 : 6) - config.NormalizerGrids.Length;
+        normalizers = new ModuleList<nn.Module<Tensor, Tensor, Tensor>>();
         for (int k = 0; k < config.NormalizerGrids.Length; k++)
-            normalizers.Add(new PatchNormalizer(r[normalizedFrom + k], config.NormalizerGrids[k]));
+            normalizers.Add(official
+                ? new OfficialPatchNormalizer(r[normalizedFrom + k], config.NormalizerGrids[k])
+                : new PatchNormalizer(r[normalizedFrom + k], config.NormalizerGrids[k]));
+        int batchNormLayers = official ? normalizedFrom - 1 : normalizedFrom;
 
         decoder = new ModuleList<Sequential>();
-        skip = new ModuleList<Sequential>();
+        skip = new ModuleList<nn.Module<Tensor, Tensor>>();
         for (int i = 0; i < 6; i++)
         {
             bool up = i % 2 == 1;
             long output = i == 5 ? 3 : r[i + 1];
-            nn.Module<Tensor, Tensor> norm = i < normalizedFrom ? nn.BatchNorm2d(output) : nn.Identity();
+            nn.Module<Tensor, Tensor> norm = i < batchNormLayers ? nn.BatchNorm2d(output) : nn.Identity();
             nn.Module<Tensor, Tensor> activation = i == 5 ? nn.Identity() : nn.LeakyReLU();
             decoder.Add(nn.Sequential(
                 nn.ConvTranspose2d(r[i], output, up ? 4 : 3, stride: up ? 2 : 1, padding: 1),
@@ -83,11 +88,9 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
                 activation));
             // Narrow skip convs as im2col: libtorch's Conv2d backward gave NaN gradients for them (see Im2ColConv2d);
             // the wide ones stay Conv2d, where im2col costs too much (NaNs left are zeroed and counted by the trainer).
-            nn.Module<Tensor, Tensor> fuse = 2 * r[i] <= Im2ColInputChannels
-                ? new Im2ColConv2d(2 * r[i], r[i], 3, hasBias: false)
-                : nn.Conv2d(2 * r[i], r[i], 3, padding: 1, bias: false);
-            skip.Add(nn.Sequential(fuse, nn.ReLU()));
+            skip.Add(official ? new SkipFusion(Fuse(r[i])) : nn.Sequential(Fuse(r[i]), nn.ReLU()));
         }
+        if (official) skip.Add(new SkipFusion(Fuse(r[6])));   // skip.6: in the official state dict, never run
 
         SE_block = new SqueezeExcitation(e[6], config.SeReduction);
         RegisterComponents();
@@ -98,6 +101,11 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
             foreach (var p in decoder[5].parameters()) p.zero_();
         }
     }
+
+    /// <summary>The 3x3 no-bias conv fusing 2·<paramref name="channels"/> channels (decoder state + skip feature) to <paramref name="channels"/>.</summary>
+    static nn.Module<Tensor, Tensor> Fuse(long channels) => 2 * channels <= Im2ColInputChannels
+        ? new Im2ColConv2d(2 * channels, channels, 3, hasBias: false)
+        : nn.Conv2d(2 * channels, channels, 3, padding: 1, bias: false);
 
     /// <summary>The encoder parameters (frozen in stage 2).</summary>
     public IEnumerable<Parameter> EncoderParameters() => encoder.parameters();
@@ -120,7 +128,8 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
         for (int i = 0; i < 6; i++)
         {
             x = encoder[i].forward(x);
-            if (i % 2 == 0) m = nn.functional.avg_pool2d(m, 2);   // area-downsampled mask follows the k4 s2 convs
+            // The mask follows the k4 s2 convs: area-downsampled (Harmonia) or nearest, i.e. every other pixel (official).
+            if (i % 2 == 0) m = Config.Variant == PHNetVariant.Official ? m.slice(2, 0, m.shape[2], 2).slice(3, 0, m.shape[3], 2) : nn.functional.avg_pool2d(m, 2);
             features.Add(x);
             masks.Add(m);
         }
@@ -144,4 +153,20 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
         var raw = forward(image, mask);
         return (raw * mask + image * mask.neg().add_(TorchScalars.Of(1))).MoveToOuterDisposeScope();
     }
+}
+
+/// <summary>An official skip block: <c>relu(rconv(x))</c>, its conv named <c>rconv</c> as in the official state dict.</summary>
+internal sealed class SkipFusion : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // named as in the PyTorch state dict
+    readonly nn.Module<Tensor, Tensor> rconv;
+#pragma warning restore IDE1006
+
+    public SkipFusion(nn.Module<Tensor, Tensor> conv) : base("SkipBlock")
+    {
+        rconv = conv;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => nn.functional.relu(rconv.forward(x));
 }

@@ -13,6 +13,9 @@ namespace Harmonia.Models.PHNet;
 /// <c>out = grid_weights[0]·local + grid_weights[1]·global</c> (the only trainable parameters, official init 0.9/0.1).
 /// Statistics are masked (foreground over M, background over 1 − M; the official code takes them over the zero-filled
 /// masked images instead). Cells without foreground or background fall back to the global statistics.
+/// <see cref="PHNetVariant.Official"/> computes exactly what the official code does: statistics of fg = image·M and
+/// bg = image·(1 − M) over every pixel (zeros included), std = sqrt(unbiased variance), σ(F) + 1e-8 in the
+/// denominator, cells of H / G pixels with the remainder in the last.
 /// </summary>
 public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -23,13 +26,19 @@ public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
     readonly Parameter grid_weights;
 #pragma warning restore IDE1006
 
+    /// <summary>The official code's epsilon on σ(F) (<see cref="PHNetVariant.Official"/>).</summary>
+    public const double OfficialEps = 1e-8;
+
+    readonly PHNetVariant variant;
+
     /// <summary>Grid size G.</summary>
     public int GridCount { get; }
 
     /// <summary>Creates the transfer on a G x G grid.</summary>
-    public PatchedHarmonizer(int gridCount) : base("PatchedHarmonizer")
+    public PatchedHarmonizer(int gridCount, PHNetVariant variant = PHNetVariant.Harmonia) : base("PatchedHarmonizer")
     {
         GridCount = gridCount;
+        this.variant = variant;
         grid_weights = new Parameter(tensor(new[] { 0.9f, 0.1f }));
         RegisterComponents();
     }
@@ -37,6 +46,7 @@ public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>image (N, 3, H, W) in [0, 1], mask (N, 1, H, W) → the colour-transferred image (N, 3, H, W), fg region meaningful.</summary>
     public override Tensor forward(Tensor image, Tensor mask)
     {
+        if (variant == PHNetVariant.Official) return OfficialForward(image, mask);
         using var scope = NewDisposeScope();
         var background = mask.neg().add_(TorchScalars.Of(1));
         var (fgMean, fgStd) = PatchStatistics.Global(image, mask, Eps);
@@ -49,13 +59,32 @@ public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
         var global = (image - fgMean) * (bgStd / fgStd) + bgMean;
         return (grid_weights[0] * local + grid_weights[1] * global).MoveToOuterDisposeScope();
     }
+
+    Tensor OfficialForward(Tensor image, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var fg = image * mask;
+        var bg = image * mask.neg().add_(TorchScalars.Of(1));
+        long h = image.shape[2], w = image.shape[3];
+        var dims = new long[] { 2, 3 };
+        var eps = TorchScalars.Of(OfficialEps);
+        var (fgCellMean, fgCellStd) = PatchStatistics.UnmaskedCells(fg, GridCount);
+        var (bgCellMean, bgCellStd) = PatchStatistics.UnmaskedCells(bg, GridCount);
+        var local = (fg - PatchStatistics.ToPixels(fgCellMean, h, w, CellSplit.FloorWithRemainder))
+                    * PatchStatistics.ToPixels(bgCellStd / fgCellStd.add(eps), h, w, CellSplit.FloorWithRemainder)
+                    + PatchStatistics.ToPixels(bgCellMean, h, w, CellSplit.FloorWithRemainder);
+        var global = (fg - fg.mean(dims, keepdim: true)) * (bg.std(dims, unbiased: true, keepdim: true) / fg.std(dims, unbiased: true, keepdim: true).add(eps))
+                     + bg.mean(dims, keepdim: true);
+        return (grid_weights[0] * local + grid_weights[1] * global).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>
 /// Patch-based feature extractor (PFE, official <c>PatchHarmonizerBlock</c>): the patch colour transfer of the
 /// foreground, blended over the background with the mask, concatenated with the masked foreground and passed through
 /// a 3x3 convolution + ReLU (<c>head</c>). Output (N, 3, H, W); the SE block pools it to one weight per sample.
-/// The official code divides the background by 255 in that blend (its inputs are in [0, 1]); we blend the real background.
+/// The official code divides the background by 255 in that blend (its inputs are in [0, 1]); we blend the real
+/// background, except in <see cref="PHNetVariant.Official"/>, which keeps the official /255.
 /// </summary>
 public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -64,10 +93,13 @@ public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
     readonly Sequential head;
 #pragma warning restore IDE1006
 
+    readonly PHNetVariant variant;
+
     /// <summary>Creates the PFE for images with <paramref name="channels"/> channels on a G x G grid (paper: 5).</summary>
-    public PatchFeatureExtractor(long channels, int gridCount) : base("PatchHarmonizerBlock")
+    public PatchFeatureExtractor(long channels, int gridCount, PHNetVariant variant = PHNetVariant.Harmonia) : base("PatchHarmonizerBlock")
     {
-        patch_harmonizer = new PatchedHarmonizer(gridCount);
+        this.variant = variant;
+        patch_harmonizer = new PatchedHarmonizer(gridCount, variant);
         head = nn.Sequential(new Im2ColConv2d(channels * 2, channels, 3), nn.Identity(), nn.ReLU());   // see Im2ColConv2d
         RegisterComponents();
     }
@@ -77,7 +109,9 @@ public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var harmonized = patch_harmonizer.forward(image, mask);
-        var blended = harmonized * mask + image * mask.neg().add_(TorchScalars.Of(1));
+        var background = image * mask.neg().add_(TorchScalars.Of(1));
+        if (variant == PHNetVariant.Official) background = background.div(TorchScalars.Of(255));
+        var blended = harmonized * mask + background;
         return head.forward(cat(new[] { image * mask, blended }, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -42,10 +42,34 @@ internal static class PatchStatistics
     }
 
     /// <summary>Broadcasts per-cell values (N, C, G, G) back to the pixels of their cells (N, C, H, W).</summary>
-    public static Tensor ToPixels(Tensor cellValues, long height, long width)
+    public static Tensor ToPixels(Tensor cellValues, long height, long width, CellSplit split = CellSplit.Proportional)
     {
-        var (rows, cols) = CellMatrices(height, width, (int)cellValues.shape[2], cellValues.device);
+        var (rows, cols) = CellMatrices(height, width, (int)cellValues.shape[2], cellValues.device, split);
         return Expand(cellValues, rows, cols);
+    }
+
+    /// <summary>
+    /// Official PFE statistics (<c>PatchedHarmonizer.compute_mean_var</c>): per-cell mean and std = sqrt(unbiased
+    /// variance) of <paramref name="x"/> (N, C, H, W) over every pixel of the cell, zeros included (no mask);
+    /// cells split as <see cref="CellSplit.FloorWithRemainder"/>. Returns two (N, C, G, G).
+    /// </summary>
+    public static (Tensor Mean, Tensor Std) UnmaskedCells(Tensor x, int grid)
+    {
+        var (rows, cols) = CellMatrices(x.shape[2], x.shape[3], grid, x.device, CellSplit.FloorWithRemainder);
+        var count = matmul(rows.sum(1, keepdim: true), cols.sum(1, keepdim: true).t());   // (G, G) pixels per cell
+        var mean = CellSum(x, rows, cols) / count;
+        var variance = CellSum((x - Expand(mean, rows, cols)).Squared(), rows, cols) / (count - TorchScalars.Of(1)).clamp_min(TorchScalars.Of(1));
+        return (mean, variance.sqrt());
+    }
+
+    /// <summary>
+    /// Official PN local means: per cell Σ(x·w) / (Σw + eps) of <paramref name="x"/> (N, C, H, W) with weight
+    /// (N, 1, H, W), cells split as <see cref="CellSplit.FloorWithRemainder"/>. Returns (N, C, G, G).
+    /// </summary>
+    public static Tensor WeightedCellMeans(Tensor x, Tensor weight, int grid, double eps)
+    {
+        var (rows, cols) = CellMatrices(x.shape[2], x.shape[3], grid, x.device, CellSplit.FloorWithRemainder);
+        return CellSum(x * weight, rows, cols) / CellSum(weight, rows, cols).add(TorchScalars.Of(eps));
     }
 
     static Tensor CellSum(Tensor x, Tensor rows, Tensor cols) => matmul(matmul(rows, x), cols.t());
@@ -53,16 +77,30 @@ internal static class PatchStatistics
     static Tensor Expand(Tensor cells, Tensor rows, Tensor cols) => matmul(matmul(rows.t(), cells), cols);
 
     /// <summary>One-hot cell membership: rows (G, H), cols (G, W).</summary>
-    static (Tensor Rows, Tensor Cols) CellMatrices(long height, long width, int grid, Device device)
+    static (Tensor Rows, Tensor Cols) CellMatrices(long height, long width, int grid, Device device, CellSplit split = CellSplit.Proportional)
     {
-        return (OneHot(height, grid, device), OneHot(width, grid, device));
+        return (OneHot(height, grid, device, split), OneHot(width, grid, device, split));
     }
 
-    static Tensor OneHot(long length, int grid, Device device)
+    static Tensor OneHot(long length, int grid, Device device, CellSplit split)
     {
         var data = new float[grid * length];
+        long size = Math.Max(1, length / grid);
         for (long i = 0; i < length; i++)
-            data[(i * grid / length) * length + i] = 1f;
+        {
+            long cell = split == CellSplit.Proportional ? i * grid / length : Math.Min(i / size, grid - 1);
+            data[cell * length + i] = 1f;
+        }
         return tensor(data, new long[] { grid, length }, device: device);
     }
+}
+
+/// <summary>How H (or W) pixels are split into G cells.</summary>
+internal enum CellSplit
+{
+    /// <summary>Pixel i belongs to cell floor(i·G/H): cells differ by at most one pixel (Harmonia's PHNet).</summary>
+    Proportional,
+
+    /// <summary>Cells of H / G pixels (integer division), the last one taking the remainder (official PHNet: 10 on 128 gives 9 x 12 + 20).</summary>
+    FloorWithRemainder,
 }

@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,7 +71,9 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         {
             paramF = fc_f_1.forward(fFeature);
         }
-        var sum = paramF + fc_b_1.forward(bFeature);
+        // Not `paramF + ...`: TorchSharp 0.107's Tensor + Tensor creates a temporary alpha Scalar that a concurrent
+        // garbage collection can free mid-call (see TorchScalars); inference must run while eval workers allocate.
+        var sum = paramF.add(fc_b_1.forward(bFeature), TorchScalars.Of(1));
         return (fc_out is null ? sum : fc_out.forward(nn.functional.relu(sum))).MoveToOuterDisposeScope();
     }
 

@@ -29,10 +29,26 @@ public enum S2CRNetBackbone
     None,
 }
 
+/// <summary>How a model uses a foreground label (the semantic CRM's one-hot class).</summary>
+public enum LabelUse
+{
+    /// <summary>No label: trained without one (Harmonia, <c>semantic=false</c>); a label given is ignored.</summary>
+    None,
+
+    /// <summary>
+    /// Either: an official checkpoint has both heads (<c>fc_f_1</c> and <c>fc_f_label</c> + <c>fc_label_*</c>); with a
+    /// label it takes the semantic path, without one the plain path, as the official <c>forward(..., label=None)</c>.
+    /// </summary>
+    Optional,
+
+    /// <summary>Trained with labels (Harmonia, <c>semantic=true</c>): its plain head is untrained, so a label is needed.</summary>
+    Required,
+}
+
 /// <summary>S²CRNet hyper-parameters.</summary>
 /// <param name="Stages">Cascaded CRM stages N (paper: 2 for S²CRNet-C; official code builds 3 heads).</param>
 /// <param name="Levels">Curve levels L (paper/official: 64).</param>
-/// <param name="Semantic">Semantic CRM: the one-hot class embedding is concatenated with F_f.</param>
+/// <param name="Semantic">Semantic CRM: the one-hot class embedding is concatenated with F_f (training; <see cref="Labels"/> = Required).</param>
 /// <param name="Activation">How p is kept positive (see <see cref="CurveActivation"/>).</param>
 /// <param name="InputSize">Side of the square network inputs (fg crop and bg), 256.</param>
 /// <param name="Backbone">The encoder (official: SqueezeNet).</param>
@@ -53,6 +69,9 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
         S2CRNetBackbone.ResNet18 when Pyramid => Backbones.ResNet18.StageChannels.Sum(),
         _ => 512,
     } + (ColorStats || Backbone == S2CRNetBackbone.None ? ColorStatistics.Width : 0);
+
+    /// <summary>How the model uses a label at inference (default: from <see cref="Semantic"/>; official checkpoints: Optional).</summary>
+    public LabelUse Labels { get; init; } = Semantic ? LabelUse.Required : LabelUse.None;
 
     /// <summary>Number of semantic classes (Core SemanticClass).</summary>
     public const int ClassCount = 5;

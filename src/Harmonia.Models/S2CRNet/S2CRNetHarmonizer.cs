@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Harmonia.Core.Curves;
 using Harmonia.Core.Datasets;
+using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
@@ -15,10 +16,10 @@ namespace Harmonia.Models.S2CRNet;
 /// by <see cref="ForegroundRenderer"/> (alpha-0 pixels copied). Input buffers and tensors are allocated once.
 /// Not thread-safe (one harmonizer per thread).
 /// </summary>
-public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter, IDisposable
+public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter, ISetupWarnings, IDisposable
 {
     readonly S2CRNetModel model;
-    readonly SemanticClass label;
+    readonly bool useLabel;
     readonly string? curvesOut;
     readonly int size;
     readonly float[] input;
@@ -34,21 +35,32 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter
     /// <summary>The curves of the last call (null before the first).</summary>
     public CurveSet? LastCurves { get; private set; }
 
+    /// <inheritdoc />
+    public IReadOnlyList<string> SetupWarnings { get; }
+
     /// <summary>
-    /// Wraps a loaded model (the harmonizer owns it). label: the foreground class for a semantic model; curvesOut: a
-    /// file for each call's curves as JSON, written by <see cref="WriteSideOutputs"/> (after the image).
+    /// Wraps a loaded model (the harmonizer owns it). label: the foreground class, or null; how it is used follows
+    /// <see cref="S2CRNetConfig.Labels"/>: None ignores it (with a <see cref="SetupWarnings"/> line), Optional runs the
+    /// semantic head with a label and the plain one without, Required throws <see cref="UsageException"/> without one.
+    /// curvesOut: a file for each call's curves as JSON, written by <see cref="WriteSideOutputs"/> (after the image).
     /// </summary>
-    public S2CRNetHarmonizer(S2CRNetModel model, SemanticClass label = SemanticClass.Other, string? curvesOut = null)
+    public S2CRNetHarmonizer(S2CRNetModel model, SemanticClass? label = null, string? curvesOut = null)
     {
+        var labels = model.Config.Labels;
+        if (labels == LabelUse.Required && label is null)
+            throw new UsageException("This S2CRNet model was trained with foreground labels: pass --label person|animal|food|vehicle|other.");
+        SetupWarnings = labels == LabelUse.None && label is { } ignored
+            ? [$"--label {ignored.ToString().ToLowerInvariant()} is ignored: this S2CRNet model has no semantic head (it was trained without labels)"]
+            : [];
         this.model = model;
-        this.label = label;
+        useLabel = label is not null && labels != LabelUse.None;
         this.curvesOut = curvesOut;
         model.eval();
         size = model.Config.InputSize;
         input = new float[2 * 3 * size * size];
         inputTensor = torch.zeros(2, 3, size, size);
         labelTensor = torch.zeros(1, S2CRNetConfig.ClassCount);
-        labelTensor[0, (int)label] = torch.tensor(1f);
+        if (label is { } l) labelTensor[0, (int)l] = torch.tensor(1f);
     }
 
     /// <inheritdoc />
@@ -83,7 +95,7 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter
         var fg = inputTensor.narrow(0, 0, 1);
         var bg = inputTensor.narrow(0, 1, 1);
         var (fore, back) = model.Encode(fg, bg);
-        var p = model.CurveParameters(fore, back, model.Config.Semantic ? labelTensor : null);
+        var p = model.CurveParameters(fore, back, useLabel ? labelTensor : null);
         var values = p.contiguous().data<float>().ToArray();
         LastCurves = new CurveSet(model.Config.Stages, model.Config.Levels, values);
         LastNetworkMs = watch.Elapsed.TotalMilliseconds;

@@ -16,8 +16,8 @@ public static class S2CRNetMethod
         Name,
         "S2CRNet-C (learned): an encoder (ImageNet ResNet-18 or SqueezeNet) reads the fg/bg thumbnails and predicts cascaded per-channel curves, rendered at full resolution.",
         [
-            new MethodSetting("model", "weights file (.safetensors, official S2CRNet names); default: the embedded models/s2crnet-c.safetensors", ""),
-            new MethodSetting("label", "foreground class for a semantic model: person, animal, food, vehicle or other", "other"),
+            new MethodSetting("model", "weights file: .safetensors, or a PyTorch .pth/.pt/training checkpoint with the official S2CRNet names; default: the embedded models/s2crnet-c.safetensors", ""),
+            new MethodSetting("label", "foreground class person, animal, food, vehicle or other, for models with a semantic head (required by label-trained models; warned about and ignored by label-free ones)", ""),
             new MethodSetting("curves-out", "write the predicted curves as JSON to this file", ""),
             new MethodSetting("activation", "override the curve parameter activation: softplus or identity (official checkpoints)", ""),
         ],
@@ -26,8 +26,9 @@ public static class S2CRNetMethod
     static IHarmonizer Create(MethodSettings settings)
     {
         TorchRuntime.EnsureAvailable();
-        SemanticClass label;
-        try { label = SemanticLabels.Parse(settings.GetString("label", "other")!); }
+        SemanticClass? label = null;
+        var labelName = settings.GetString("label", "")!;
+        try { if (labelName.Length > 0) label = SemanticLabels.Parse(labelName); }
         catch (FormatException e) { throw new UsageException(e.Message); }
         var activation = settings.GetString("activation", "")!.ToLowerInvariant() switch
         {
@@ -40,6 +41,14 @@ public static class S2CRNetMethod
         var path = settings.GetString("model", "");
         var model = string.IsNullOrEmpty(path) ? S2CRNetWeights.LoadEmbedded(adjust) : S2CRNetWeights.Load(path, adjust);
         var curvesOut = settings.GetString("curves-out", "");
-        return new S2CRNetHarmonizer(model, label, string.IsNullOrEmpty(curvesOut) ? null : curvesOut);
+        try
+        {
+            return new S2CRNetHarmonizer(model, label, string.IsNullOrEmpty(curvesOut) ? null : curvesOut);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

@@ -106,13 +106,14 @@ public sealed class S2CRNetModel : nn.Module
     }
 
     /// <summary>
-    /// Curve parameters p of every stage: (N, Stages, 3, L), activated. labelOneHot: (N, 5) float, required when the
-    /// model is semantic (ignored otherwise).
+    /// Curve parameters p of every stage: (N, Stages, 3, L), activated. labelOneHot: (N, 5) float or null; given, the
+    /// semantic path (<c>fc_f_label</c>) runs, else the plain one (<c>fc_f_1</c>), as the official forward. Required when
+    /// <see cref="S2CRNetConfig.Semantic"/>; callers pass null to models whose <see cref="S2CRNetConfig.Labels"/> is None.
     /// </summary>
     public Tensor CurveParameters(Tensor fore, Tensor back, Tensor? labelOneHot)
     {
         using var scope = NewDisposeScope();
-        var label = Config.Semantic ? labelOneHot ?? throw new ArgumentException("A semantic model needs labels.") : null;
+        var label = Config.Semantic && labelOneHot is null ? throw new ArgumentException("A semantic model needs labels.") : labelOneHot;
         long n = fore.shape[0];
         var stages = new Tensor[Config.Stages];
         for (int s = 0; s < Config.Stages; s++)

@@ -9,19 +9,14 @@ namespace Harmonia.Models.S2CRNet;
 /// S²CRNet weights files: safetensors with the official PyTorch parameter names (<c>squeezenet1_1.N.*</c>,
 /// <c>fusion.crK.fc_f_1.fc1.*</c>, <c>fusion.crK.fc_b_1.fc1.*</c>, <c>fusion.crK.fc_label_1/2.*</c>,
 /// <c>fusion.crK.fc_f_label.*</c>) and the configuration in the metadata. A converted official checkpoint (no
-/// metadata, maybe a <c>module.</c> prefix) loads too: its stage count is read from the <c>crK</c> names and its
+/// metadata, maybe a <c>module.</c> prefix; safetensors or the <c>.pth</c> itself) loads too: its stage count is read
+/// from the <c>crK</c> names, its levels from the head's shape, its label use from which heads it has, and its
 /// activation is the official identity.
 /// </summary>
 public static class S2CRNetWeights
 {
     /// <summary>Name of the default weights embedded in Harmonia.Models (from <c>models/s2crnet-c.safetensors</c> at build time).</summary>
     public const string EmbeddedName = "Harmonia.Models.s2crnet-c.safetensors";
-
-    const string ResNetPrefix = "resnet18.";
-
-    /// <summary>The tensors a weights file holds: every entry of the state dict, or the heads only when the encoder is the frozen packaged ResNet-18.</summary>
-    public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(S2CRNetModel model, bool includeEncoder) =>
-        StateDictIO.Named(model).Where(kv => includeEncoder || !kv.Key.StartsWith(ResNetPrefix, StringComparison.Ordinal));
 
     /// <summary>Whether default weights were embedded at build time.</summary>
     public static bool HasEmbedded => typeof(S2CRNetWeights).Assembly.GetManifestResourceInfo(EmbeddedName) is not null;
@@ -41,11 +36,20 @@ public static class S2CRNetWeights
         ["color_stats"] = config.ColorStats ? "true" : "false",
     };
 
-    /// <summary>Loads a model from a file.</summary>
+    const string ResNetPrefix = "resnet18.";
+
+    /// <summary>The tensors a weights file holds: every entry of the state dict, or the heads only when the encoder is the frozen packaged ResNet-18.</summary>
+    public static IEnumerable<KeyValuePair<string, Tensor>> Tensors(S2CRNetModel model, bool includeEncoder) =>
+        StateDictIO.Named(model).Where(kv => includeEncoder || !kv.Key.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Loads a model from a file: safetensors, or a PyTorch <c>torch.save</c> file (<c>.pth</c>, <c>.pt</c>, a training
+    /// checkpoint with <c>state_dict</c>, <c>module.</c> names), chosen by content (<see cref="WeightsFile"/>).
+    /// </summary>
     public static S2CRNetModel Load(string path, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
     {
-        var bytes = Harmonia.Core.Files.InputFile.ReadAllBytes(path, SafeTensors.MaxFileBytes, "S2CRNet weights");
-        return Load(bytes, path, adjust);
+        var tensors = WeightsFile.Read(path, out var metadata);
+        return Build(tensors, metadata, path, adjust);
     }
 
     /// <summary>Loads the embedded default model; throws when none was embedded.</summary>
@@ -59,14 +63,19 @@ public static class S2CRNetWeights
     }
 
     /// <summary>Parses safetensors bytes into a model built from their metadata (then <paramref name="adjust"/>).</summary>
-    public static S2CRNetModel Load(byte[] bytes, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
+    public static S2CRNetModel Load(byte[] bytes, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null) =>
+        Build(SafeTensors.Deserialize(bytes, out var metadata, nameForErrors), metadata, nameForErrors, adjust);
+
+    /// <summary>Builds the model a state dict describes and loads it (strictly); disposes <paramref name="raw"/>.</summary>
+    static S2CRNetModel Build(Dictionary<string, Tensor> raw, IReadOnlyDictionary<string, string> metadata, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust)
     {
-        var raw = SafeTensors.Deserialize(bytes, out var metadata, nameForErrors);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (k, v) in raw) tensors[k.StartsWith("module.", StringComparison.Ordinal) ? k["module.".Length..] : k] = v;
         try
         {
-            var config = ConfigFrom(metadata, tensors.Keys);
+            S2CRNetConfig config;
+            try { config = ConfigFrom(metadata, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape)); }
+            catch (HarmoniaException e) { throw new HarmoniaException($"S2CRNet weights '{nameForErrors}': {e.Message}"); }
             if (adjust is not null) config = adjust(config);
             var model = new S2CRNetModel(config);
             try
@@ -74,19 +83,19 @@ public static class S2CRNetWeights
                 // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
                 // ImageNet ONNX (restored with the build), converted at load.
                 bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !tensors.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+                // A head the model never runs (Labels None or Required) may be absent from an exported file.
+                var report = StateDictIO.Load(model, tensors, strict: !externalEncoder && (config.Labels == LabelUse.Optional || metadata.Count > 0));
+                var missing = report.Missing.Where(n => !IsUnusedHead(n, config.Labels) && !(externalEncoder && n.StartsWith(ResNetPrefix, StringComparison.Ordinal))).ToList();
+                if (report.Unexpected.Count > 0 || missing.Count > 0)
+                {
+                    if (!externalEncoder) StateDictIO.Load(model, tensors, strict: true);
+                    throw new HarmoniaException($"{missing.Count} tensor(s) missing and {report.Unexpected.Count} unexpected, e.g. '{string.Join("', '", missing.Concat(report.Unexpected).Take(3))}'.");
+                }
                 if (externalEncoder)
                 {
-                    var report = StateDictIO.Load(model, tensors, strict: false);
-                    var missing = report.Missing.Where(m => !m.StartsWith(ResNetPrefix, StringComparison.Ordinal) && !m.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
-                    if (missing.Count > 0 || report.Unexpected.Count > 0)
-                        throw new HarmoniaException($"{missing.Count} tensor(s) missing and {report.Unexpected.Count} unexpected, e.g. '{string.Join("', '", missing.Concat(report.Unexpected).Take(3))}'.");
                     var onnx = Backbones.ResNet18OnnxInit.DefaultPath()
                         ?? throw new HarmoniaException("the ImageNet ResNet-18 encoder (ResNet18.onnx from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1) was not found beside the program or in the NuGet cache; run 'dotnet restore' or set HARMONIA_RESNET18_ONNX.");
                     Backbones.ResNet18OnnxInit.Load(model.ResNet!, onnx);
-                }
-                else
-                {
-                    StateDictIO.Load(model, tensors, strict: true);
                 }
             }
             catch (HarmoniaException e)
@@ -102,36 +111,59 @@ public static class S2CRNetWeights
         }
     }
 
-    /// <summary>The configuration a file describes: its metadata, else what the names imply (official: identity activation).</summary>
-    public static S2CRNetConfig ConfigFrom(IReadOnlyDictionary<string, string> metadata, IEnumerable<string> names)
+    /// <summary>Most stages a file may declare (the official code builds 3; a larger value is a damaged or hostile file).</summary>
+    public const int MaxStages = 8;
+
+    /// <summary>
+    /// The configuration a file describes: its metadata, else what the names and shapes imply (official: identity
+    /// activation, L = rows of <c>fc_b_1</c> / 3, and <see cref="LabelUse.Optional"/> when the heads carry both the
+    /// plain <c>fc_f_1</c> and the semantic <c>fc_f_label</c> + <c>fc_label_*</c> layers).
+    /// </summary>
+    public static S2CRNetConfig ConfigFrom(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, long[]> shapes)
     {
-        int stages = names.Select(StageOf).DefaultIfEmpty(0).Max();
+        int stages = shapes.Keys.Select(StageOf).DefaultIfEmpty(0).Max();
         if (stages == 0) throw new HarmoniaException("the file has no 'fusion.crN.*' tensors; it is not an S2CRNet checkpoint.");
+        if (stages > MaxStages) throw new HarmoniaException($"the file names stage {stages}; at most {MaxStages} are accepted.");
         string Get(string key, string fallback) => metadata.TryGetValue(key, out var v) ? v : fallback;
+        int Int(string key, string fallback, int max) =>
+            int.TryParse(Get(key, fallback), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 && v <= max
+                ? v
+                : throw new HarmoniaException($"metadata '{key}' must be an integer from 1 to {max}, got '{Get(key, fallback)}'.");
         var activation = Get("activation", "identity") switch
         {
             "softplus" => CurveActivation.Softplus,
             "identity" => CurveActivation.Identity,
             var other => throw new HarmoniaException($"unknown curve activation '{other}' in the weights' metadata."),
         };
-        return new S2CRNetConfig(
-            Backbone: Get("backbone", "squeezenet") switch
-            {
-                "squeezenet" => S2CRNetBackbone.SqueezeNet,
-                "resnet18" => S2CRNetBackbone.ResNet18,
-                "none" => S2CRNetBackbone.None,
-                var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
-            },
-            Pyramid: Get("pyramid", "false") == "true",
-            // Metadata sizes the network: bounded before anything is allocated from it.
-            Hidden: WeightsMetadata.Int(metadata, "hidden", 0, 0, 4096),
-            ColorStats: Get("color_stats", "false") == "true",
-            Stages: WeightsMetadata.Int(metadata, "stages", stages, 1, 16),
-            Levels: WeightsMetadata.Int(metadata, "levels", 64, 2, 1024),
-            Semantic: Get("semantic", "false") == "true",
-            Activation: activation,
-            InputSize: WeightsMetadata.Int(metadata, "input_size", 256, 16, 2048));
+        long plainRows = shapes.TryGetValue("fusion.cr1.fc_b_1.fc1.weight", out var shape) && shape.Length == 2 ? shape[0] : 3 * 64;
+        int levels = Int("levels", (plainRows / 3).ToString(CultureInfo.InvariantCulture), 1024);
+        int inputSize = Int("input_size", "256", 1024);
+        if (metadata.TryGetValue("semantic", out var semantic))
+            return new S2CRNetConfig(Int("stages", stages.ToString(CultureInfo.InvariantCulture), MaxStages), levels, semantic == "true", activation, inputSize,
+                Backbone: Get("backbone", "squeezenet") switch
+                {
+                    "squeezenet" => S2CRNetBackbone.SqueezeNet,
+                    "resnet18" => S2CRNetBackbone.ResNet18,
+                    "none" => S2CRNetBackbone.None,
+                    var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
+                },
+                Pyramid: Get("pyramid", "false") == "true",
+                // Metadata sizes the network: bounded before anything is allocated from it.
+                Hidden: Get("hidden", "0") == "0" ? 0 : Int("hidden", "0", 4096),
+                ColorStats: Get("color_stats", "false") == "true");
+        // No Harmonia metadata: an official checkpoint. Its heads say which paths it can run.
+        bool plain = shapes.Keys.Any(n => n.Contains(".fc_f_1.", StringComparison.Ordinal));
+        bool labelled = shapes.Keys.Any(n => n.Contains(".fc_f_label.", StringComparison.Ordinal));
+        var labels = plain && labelled ? LabelUse.Optional : labelled ? LabelUse.Required : LabelUse.None;
+        return new S2CRNetConfig(stages, levels, labels == LabelUse.Required, activation, inputSize) { Labels = labels };
     }
+
+    static bool IsUnusedHead(string name, LabelUse labels) => labels switch
+    {
+        LabelUse.None => name.Contains(".fc_label_", StringComparison.Ordinal) || name.Contains(".fc_f_label.", StringComparison.Ordinal),
+        LabelUse.Required => name.Contains(".fc_f_1.", StringComparison.Ordinal),
+        _ => false,
+    } || name.EndsWith("num_batches_tracked", StringComparison.Ordinal);
 
     static int StageOf(string name)
     {

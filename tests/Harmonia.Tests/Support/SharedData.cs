@@ -33,6 +33,17 @@ public static class SharedData
         return path!;
     }
 
+    /// <summary>
+    /// A folder of <c>../shared/golden</c> (official-format weights and official outputs, see its README files); skips
+    /// the calling test (use [SkippableFact]) when it is absent.
+    /// </summary>
+    public static string RequireGolden(string relative)
+    {
+        var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden", relative));
+        Skip.IfNot(Directory.Exists(path), $"../shared/golden/{relative} is not present beside the repository; test skipped.");
+        return path;
+    }
+
     static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace Harmonia.Models.Weights;
+
+/// <summary>
+/// Opens a weights file in any format Harmonia reads: a zip archive or a file named <c>.pth</c>, <c>.pt</c>,
+/// <c>.tar</c>, <c>.ckpt</c> or <c>.bin</c> is a PyTorch <c>torch.save</c> file (<see cref="PyTorchCheckpoint"/>),
+/// anything else is read as safetensors (<see cref="SafeTensors"/>).
+/// </summary>
+public static class WeightsFile
+{
+    /// <summary>
+    /// The tensors of <paramref name="path"/> (CPU; the caller owns them) and its string metadata (safetensors'
+    /// <c>__metadata__</c>; empty for PyTorch files, whose configuration is read from names and shapes).
+    /// </summary>
+    public static Dictionary<string, Tensor> Read(string path, out IReadOnlyDictionary<string, string> metadata)
+    {
+        if (IsPyTorch(path))
+        {
+            metadata = new Dictionary<string, string>();
+            return PyTorchCheckpoint.ReadStateDict(path);
+        }
+        return SafeTensors.Read(path, out metadata);
+    }
+
+    static readonly string[] PyTorchExtensions = [".pth", ".pt", ".tar", ".ckpt", ".bin"];
+
+    /// <summary>A zip archive, or a PyTorch extension (so a legacy or damaged PyTorch file gets PyTorch's error message).</summary>
+    static bool IsPyTorch(string path) =>
+        PyTorchCheckpoint.LooksLikeZip(path) || PyTorchExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+}
