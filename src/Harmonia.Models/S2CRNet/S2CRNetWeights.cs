@@ -138,8 +138,9 @@ public static class S2CRNetWeights
         long plainRows = shapes.TryGetValue("fusion.cr1.fc_b_1.fc1.weight", out var shape) && shape.Length == 2 ? shape[0] : 3 * 64;
         int levels = Int("levels", (plainRows / 3).ToString(CultureInfo.InvariantCulture), 1024);
         int inputSize = Int("input_size", "256", 1024);
-        if (metadata.TryGetValue("semantic", out var semantic))
-            return new S2CRNetConfig(Int("stages", stages.ToString(CultureInfo.InvariantCulture), MaxStages), levels, semantic == "true", activation, inputSize,
+        // Harmonia metadata (any of its keys; every key is range-checked before the network is built).
+        if (new[] { "semantic", "stages", "levels", "input_size", "backbone" }.Any(metadata.ContainsKey))
+            return new S2CRNetConfig(Int("stages", stages.ToString(CultureInfo.InvariantCulture), MaxStages), levels, Get("semantic", "false") == "true", activation, inputSize,
                 Backbone: Get("backbone", "squeezenet") switch
                 {
                     "squeezenet" => S2CRNetBackbone.SqueezeNet,
