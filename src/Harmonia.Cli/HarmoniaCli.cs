@@ -16,6 +16,8 @@ public static class HarmoniaCli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root;
     }
 

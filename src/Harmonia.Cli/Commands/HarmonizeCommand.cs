@@ -66,7 +66,7 @@ public static class HarmonizeCommand
     }
 
     /// <summary>One input pair of folder mode and where its result goes.</summary>
-    sealed record FolderItem(string Composite, string Mask, string Output);
+    internal sealed record FolderItem(string Composite, string Mask, string Output);
 
     static int RunFolder(IHarmonizer method, string folder, string outFolder, string ext, FileHarmonizeOptions options, bool skipExisting)
     {
@@ -117,7 +117,7 @@ public static class HarmonizeCommand
         return failures.Count == 0 ? 0 : 1;
     }
 
-    static List<FolderItem> FindPairs(string folder, string outFolder, string ext)
+    internal static List<FolderItem> FindPairs(string folder, string outFolder, string ext)
     {
         if (IHarmony4Layout.IsLayout(folder))
         {

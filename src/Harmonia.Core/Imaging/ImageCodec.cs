@@ -35,6 +35,18 @@ public static class ImageCodec
     public static Mask ReadMask(string path, float threshold = Mask.DefaultThreshold)
     {
         var (w, h, rgba) = DecodeRgba(path);
+        return MaskFromRgba(w, h, rgba, threshold);
+    }
+
+    /// <summary>Decodes mask bytes (any readable format) with the rule of <see cref="ReadMask"/>.</summary>
+    public static Mask DecodeMask(byte[] bytes, string nameForErrors = "mask", float threshold = Mask.DefaultThreshold)
+    {
+        var (w, h, rgba) = DecodeRgba(bytes, nameForErrors);
+        return MaskFromRgba(w, h, rgba, threshold);
+    }
+
+    static Mask MaskFromRgba(int w, int h, byte[] rgba, float threshold)
+    {
         var alpha = new float[w * h];
         bool transparent = false;
         for (int j = 3; j < rgba.Length; j += 4) if (rgba[j] != 255) { transparent = true; break; }
