@@ -37,7 +37,7 @@ public sealed class Uploads(ServerOptions options)
     {
         var header = ImageHeader.Probe(bytes, field);
         if (header.PixelCount > options.MaxPixels)
-            throw new ApiException(413, $"'{field}' is {header.Width}x{header.Height} ({header.PixelCount / 1e6:F1} MP); the server accepts at most {options.MaxPixels / 1e6:F1} MP.");
+            throw new ApiException(413, $"'{field}' is {header.Width}x{header.Height} ({header.PixelCount:N0} pixels); the server accepts at most {options.MaxPixels:N0} pixels.");
         return header;
     }
 
