@@ -38,7 +38,12 @@ public static class HarmoniaServer
         });
         // Binding failures (malformed JSON, missing body) throw, so ErrorMiddleware answers them with a JSON line.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNameCaseInsensitive = true);
+        builder.Services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.PropertyNameCaseInsensitive = true;
+            // An interval of methods no vote connects is infinite; JSON gets "Infinity" rather than a failure.
+            j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(r =>
         {
@@ -74,7 +79,7 @@ public static class HarmoniaServer
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; connect-src 'self' blob:; style-src 'self'; script-src 'self'";
             await ErrorMiddleware.Handle(context, next);
         });
         app.UseRateLimiter();

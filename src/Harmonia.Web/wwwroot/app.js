@@ -169,7 +169,8 @@
         const after = $("after"), old = after.src;
         after.src = URL.createObjectURL(blob);
         await after.decode();
-        if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+        // Freed a little later: whoever still reads the previous image (a save, a test) keeps it meanwhile.
+        if (old.startsWith("blob:")) setTimeout(() => URL.revokeObjectURL(old), 30000);
         after.dataset.request = JSON.stringify(body);
         after.dataset.generation = String(++state.generation);
         $("stack").dataset.ms = String(Math.round(performance.now() - started));
@@ -234,6 +235,7 @@
       g.stroke();
     }
     g.globalAlpha = 1;
+    canvas.dataset.points = JSON.stringify(state.points[channel()]);
     g.fillStyle = channelColors[channel()];
     for (const [x, y] of state.points[channel()]) { g.beginPath(); g.arc(x * W, (1 - y) * H, 5, 0, 2 * Math.PI); g.fill(); }
   }
