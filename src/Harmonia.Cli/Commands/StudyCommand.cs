@@ -84,12 +84,12 @@ public static class StudyCommand
             var fit = BradleyTerry.Fit(votes, p);
             var table = new Table().AddColumn("method").AddColumn("score (log-strength)").AddColumn("95 % interval").AddColumn("wins / comparisons");
             foreach (var s in fit.Scores.OrderByDescending(s => s.Score))
-                table.AddRow(s.Method, $"{s.Score:F3}", $"[{s.Low:F3}, {s.High:F3}]", $"{s.Wins} / {s.Comparisons}");
+                table.AddRow(Markup.Escape(s.Method), $"{s.Score:F3}", Markup.Escape($"[{s.Low:F3}, {s.High:F3}]"), $"{s.Wins} / {s.Comparisons}");
             AnsiConsole.Write(table);
             var rates = new Table().AddColumn("win rate (row beats column)");
-            foreach (var m in fit.Methods) rates.AddColumn(m);
+            foreach (var m in fit.Methods) rates.AddColumn(Markup.Escape(m));
             for (int i = 0; i < fit.Methods.Count; i++)
-                rates.AddRow([fit.Methods[i], .. fit.Methods.Select((_, j) => fit.WinRate(i, j) is var r && double.IsNaN(r) ? "-" : $"{r:P0}")]);
+                rates.AddRow([Markup.Escape(fit.Methods[i]), .. fit.Methods.Select((_, j) => fit.WinRate(i, j) is var r && double.IsNaN(r) ? "-" : $"{r:P0}")]);
             AnsiConsole.Write(rates);
             Console.WriteLine($"{votes.Count} votes.");
             if (parsed.GetValue(csv) is { } path) AtomicFile.WriteAllText(path, BradleyTerry.ToCsv(fit));
