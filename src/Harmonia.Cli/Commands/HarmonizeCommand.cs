@@ -26,6 +26,7 @@ public static class HarmonizeCommand
         var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply, 0 (none) to 1 (all).", DefaultValueFactory = _ => 1f };
         var format = new Option<string>("--format") { Description = "Folder mode: output format png, jpg or webp.", DefaultValueFactory = _ => "png" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Folder mode: keep outputs that already exist (resume a stopped run)." };
+        var shard = new Option<string?>("--shard") { Description = "Folder mode: process only shard K/N (0 <= K < N) of the pairs, a deterministic split for parallel jobs (docs/scale.md)." };
         var methodOptions = new MethodOptions();
         var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting)." };
         var label = new Option<string?>("--label") { Description = "s2crnet: foreground class person|vehicle|animal|food|other (sets 'label')." };
@@ -33,7 +34,7 @@ public static class HarmonizeCommand
 
         var command = new Command("harmonize", "Harmonize a composite's foreground to its background (one image or a folder).")
         {
-            input, maskArg, output, quality, strength, format, skipExisting, modelFile, label, curvesOut,
+            input, maskArg, output, quality, strength, format, skipExisting, modelFile, label, curvesOut, shard,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -52,9 +53,11 @@ public static class HarmonizeCommand
                 var ext = "." + parsed.GetValue(format)!.ToLowerInvariant().TrimStart('.');
                 ImageCodec.EnsureWritableExtension(ext);
                 var method = methodOptions.CreateMethod(parsed, flagSettings);
-                return RunFolder(method, composite, outPath, ext, options, parsed.GetValue(skipExisting));
+                var part = parsed.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
+                return RunFolder(method, composite, outPath, ext, options, parsed.GetValue(skipExisting), part);
             }
             if (mask is null) throw new UsageException("Missing the mask argument: harmonia harmonize COMPOSITE MASK -o OUT.");
+            if (parsed.GetValue(shard) is not null) throw new UsageException("--shard applies to folder mode only.");
             var single = methodOptions.CreateMethod(parsed, flagSettings);
             var watch = Stopwatch.StartNew();
             var result = FileHarmonizer.Run(single, composite, mask, outPath, options);
@@ -68,11 +71,12 @@ public static class HarmonizeCommand
     /// <summary>One input pair of folder mode and where its result goes.</summary>
     internal sealed record FolderItem(string Composite, string Mask, string Output);
 
-    static int RunFolder(IHarmonizer method, string folder, string outFolder, string ext, FileHarmonizeOptions options, bool skipExisting)
+    static int RunFolder(IHarmonizer method, string folder, string outFolder, string ext, FileHarmonizeOptions options, bool skipExisting, Shard shard)
     {
         var items = FindPairs(folder, outFolder, ext);
         if (items.Count == 0)
             throw new HarmoniaException($"No composite/mask pairs in '{folder}' (expected name.jpg with name_mask.png, or an iHarmony4 layout).");
+        items = shard.Select(items, i => Path.GetRelativePath(folder, i.Composite));
         int done = 0, skipped = 0;
         var failures = new List<string>();
         var warnings = new List<string>();
