@@ -25,7 +25,8 @@ public sealed class ScreenshotTests
             await page.SetInputFilesAsync("#composite-file", Path.Combine(SharedData.RepoRoot, "examples", "drum_composite.jpg"));
             await page.SetInputFilesAsync("#mask-file", Path.Combine(SharedData.RepoRoot, "examples", "drum_mask.png"));
             await page.ClickAsync("#harmonize");
-            await page.WaitForFunctionAsync("() => Number(document.getElementById('after').dataset.generation || 0) > 0", null, new() { Timeout = 60_000 });
+            await page.WaitForFunctionAsync("() => Number(document.getElementById('after').dataset.generation || 0) > 0 || document.getElementById('status').classList.contains('error')", null, new() { Timeout = 120_000 });
+            Assert.Equal("1", await page.GetAttributeAsync("#after", "data-generation") + " " + await page.TextContentAsync("#status") is var s && s.StartsWith('1') ? "1" : s);
             await page.CheckAsync("#outline");
             await page.WaitForTimeoutAsync(300);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = target, Type = ScreenshotType.Png });
