@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Models;
+using Harmonia.Web.Api;
 using Harmonia.Web.Hosting;
 using Spectre.Console;
 
@@ -37,25 +37,9 @@ public static class ServeBench
         return command;
     }
 
-    static MultipartFormDataContent Form(byte[] composite, byte[] mask, string method)
-    {
-        var form = new MultipartFormDataContent();
-        var c = new ByteArrayContent(composite);
-        c.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(c, "composite", "composite.png");
-        var m = new ByteArrayContent(mask);
-        m.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(m, "mask", "mask.png");
-        form.Add(new StringContent(method), "method");
-        return form;
-    }
+    static MultipartFormDataContent Form(byte[] composite, byte[] mask, string method) => ApiForms.Harmonize(composite, mask, ("method", method));
 
-    static byte[] MaskPng(Mask mask)
-    {
-        var rgb = new byte[mask.Alpha.Length * 3];
-        for (int i = 0; i < mask.Alpha.Length; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte)MathF.Round(mask.Alpha[i] * 255f);
-        return ImageCodec.Encode(new RgbImage(mask.Width, mask.Height, rgb), ".png");
-    }
+    static byte[] MaskPng(Mask mask) => ImageCodec.EncodeMask(mask);
 
     static double Percentile(List<double> values, double p)
     {

@@ -27,8 +27,9 @@
       const response = await fetch("/api/study/votes", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       if (!response.ok) { $("status").textContent = (await response.json()).error; return; }
       $("count").textContent = String(++count);
-      document.body.dataset.votes = String(count);
       await next();
+      // Set after the next pair is shown, so whoever watches the count sees the pair it will vote on.
+      document.body.dataset.votes = String(count);
     } finally { sending = false; }
   }
 

@@ -95,7 +95,10 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, r.StatusCode);
         Assert.Contains("checked from its content", await Error(r));
 
-        r = await server.Client.PostAsync("/api/harmonize", TestServer.Form(new byte[300_000], maskPng));
+        // Expect: 100-continue lets the server refuse from Content-Length before the client sends the body.
+        var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/api/harmonize") { Content = TestServer.Form(new byte[300_000], maskPng) };
+        tooLarge.Headers.ExpectContinue = true;
+        r = await server.Client.SendAsync(tooLarge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
 
         r = await server.Client.PostAsync("/api/harmonize", TestServer.Form(png, maskPng, ("set", "curves-out=/tmp/x.json"), ("method", "s2crnet")));

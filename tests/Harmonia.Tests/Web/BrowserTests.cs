@@ -42,7 +42,7 @@ public sealed class BrowserTests
     static async Task<int> Generation(IPage page) => int.Parse(await page.GetAttributeAsync("#after", "data-generation") ?? "0");
 
     static async Task WaitGeneration(IPage page, int after) =>
-        await page.WaitForFunctionAsync($"() => Number(document.getElementById('after').dataset.generation || 0) > {after}", null, new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync($"() => Number(document.getElementById('after').dataset.generation || 0) > {after}", null, new() { Timeout = 180_000 });
 
     static async Task<byte[]> ApiRender(HttpClient client, string requestJson, Action<JsonObject>? change = null)
     {
@@ -66,6 +66,7 @@ public sealed class BrowserTests
         try
         {
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { AcceptDownloads = true });
+            page.SetDefaultTimeout(180_000); // a loaded 2-core machine runs the network pass slowly
             await page.GotoAsync(server.BaseAddress.ToString());
             await page.WaitForSelectorAsync("#method option[value=s2crnet]", new() { State = WaitForSelectorState.Attached });
             await page.SelectOptionAsync("#method", "s2crnet");
@@ -86,7 +87,7 @@ public sealed class BrowserTests
             int generation = await Generation(page);
             await page.Mouse.ClickAsync(box.X + box.Width * 0.3f, box.Y + box.Height / 2);
             await WaitGeneration(page, generation);
-            await page.WaitForFunctionAsync("() => !document.getElementById('after').dataset.request.includes('\"strength\":1,')");
+            await page.WaitForFunctionAsync("() => !document.getElementById('after').dataset.request.includes('\"strength\":1,')", null, new() { Timeout = 180_000 });
             await Task.Delay(300); // let a pending render settle
             var weaker = await ImageBytes(page, "#after");
             request = (await page.GetAttributeAsync("#after", "data-request"))!;
@@ -105,7 +106,7 @@ public sealed class BrowserTests
             await page.Mouse.MoveAsync(px, py - canvas.Height * 0.25f, new() { Steps = 5 });
             await page.Mouse.UpAsync();
             await WaitGeneration(page, generation);
-            await page.WaitForFunctionAsync("() => document.getElementById('after').dataset.request.includes('points')");
+            await page.WaitForFunctionAsync("() => document.getElementById('after').dataset.request.includes('points')", null, new() { Timeout = 180_000 });
             await Task.Delay(500);
             var edited = await ImageBytes(page, "#after");
             request = (await page.GetAttributeAsync("#after", "data-request"))!;
@@ -143,6 +144,7 @@ public sealed class BrowserTests
         try
         {
             var page = await browser.NewPageAsync();
+            page.SetDefaultTimeout(180_000);
             await page.GotoAsync(server.BaseAddress.ToString());
             var picked = new List<string>();
             for (int i = 0; i < 3; i++)

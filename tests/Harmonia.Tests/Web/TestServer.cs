@@ -1,7 +1,6 @@
-using System.Net.Http.Headers;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
-using Harmonia.Tests.Support;
+using Harmonia.Web.Api;
 using Harmonia.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -35,29 +34,14 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>A multipart form with composite and mask as PNG files plus extra text fields.</summary>
     public static MultipartFormDataContent Form(RgbImage composite, Mask mask, params (string Key, string Value)[] fields) =>
-        Form(ImageCodec.Encode(composite, ".png"), MaskPng(mask), fields);
+        ApiForms.Harmonize(ImageCodec.Encode(composite, ".png"), ImageCodec.EncodeMask(mask), fields);
 
     /// <summary>A multipart form from raw file bytes.</summary>
-    public static MultipartFormDataContent Form(byte[] composite, byte[] mask, params (string Key, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var c = new ByteArrayContent(composite);
-        c.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(c, "composite", "c.png");
-        var m = new ByteArrayContent(mask);
-        m.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(m, "mask", "m.png");
-        foreach (var (k, v) in fields) form.Add(new StringContent(v), k);
-        return form;
-    }
+    public static MultipartFormDataContent Form(byte[] composite, byte[] mask, params (string Key, string Value)[] fields) =>
+        ApiForms.Harmonize(composite, mask, fields);
 
     /// <summary>A mask as 8-bit grayscale PNG bytes (alpha · 255).</summary>
-    public static byte[] MaskPng(Mask mask)
-    {
-        using var folder = new TempFolder();
-        ImageCodec.WriteMask(mask, folder.File("m.png"));
-        return File.ReadAllBytes(folder.File("m.png"));
-    }
+    public static byte[] MaskPng(Mask mask) => ImageCodec.EncodeMask(mask);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
