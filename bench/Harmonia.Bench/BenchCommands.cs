@@ -13,5 +13,6 @@ public static class BenchCommands
         yield return S2CRNetBench.Create();
         yield return CompareBench.Create();
         yield return CliBench.Create();
+        yield return ServeBench.Create();
     }
 }

@@ -17,6 +17,8 @@ public static class HarmoniaCli
         root.Subcommands.Add(SheetCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root;
     }
 

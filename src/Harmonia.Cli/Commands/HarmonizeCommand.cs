@@ -35,6 +35,7 @@ public static class HarmonizeCommand
         var format = new Option<string>("--format") { Description = "Folder mode: output format png, jpg or webp.", DefaultValueFactory = _ => "png" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Folder mode: keep outputs that already exist (resume a stopped run)." };
         var failFast = new Option<bool>("--fail-fast") { Description = "Folder mode: stop at the first failed pair (default: run every pair, report failures at the end)." };
+        var shard = new Option<string?>("--shard") { Description = "Folder mode: process only shard K/N (0 <= K < N) of the pairs, a deterministic split for parallel jobs (docs/scale.md)." };
         var methodOptions = new MethodOptions();
         var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting)." };
         var label = new Option<string?>("--label") { Description = "s2crnet: foreground class person|vehicle|animal|food|other (sets 'label')." };
@@ -42,7 +43,7 @@ public static class HarmonizeCommand
 
         var command = new Command("harmonize", "Harmonize a composite's foreground to its background (one image or a folder).")
         {
-            input, maskArg, output, quality, pngCompression, strength, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut,
+            input, maskArg, output, quality, pngCompression, strength, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut, shard,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -68,9 +69,11 @@ public static class HarmonizeCommand
                 if (method.SideOutputPaths.Count > 0) throw new UsageException("--curves-out names one file; it cannot be used in folder mode.");
                 var ext = "." + parsed.GetValue(format)!.ToLowerInvariant().TrimStart('.');
                 ImageCodec.EnsureWritableExtension(ext);
-                return RunFolder(method, composite, outPath, ext, options, parsed.GetValue(skipExisting), parsed.GetValue(failFast));
+                var part = parsed.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
+                return RunFolder(method, composite, outPath, ext, options, parsed.GetValue(skipExisting), parsed.GetValue(failFast), part);
             }
             if (mask is null) throw new UsageException("Missing the mask argument: harmonia harmonize COMPOSITE MASK -o OUT.");
+            if (parsed.GetValue(shard) is not null) throw new UsageException("--shard applies to folder mode only.");
             var watch = Stopwatch.StartNew();
             var result = FileHarmonizer.Run(method, composite, mask, outPath, options);
             if (result.Warning is not null) Console.Error.WriteLine($"harmonia: warning: {result.Warning}.");
@@ -89,7 +92,7 @@ public static class HarmonizeCommand
     /// <summary>A pair that failed: its input and the one-line reason.</summary>
     sealed record FolderFailure(string Input, string Reason);
 
-    static int RunFolder(IHarmonizer method, string folder, string outFolder, string ext, FileHarmonizeOptions options, bool skipExisting, bool failFast)
+    static int RunFolder(IHarmonizer method, string folder, string outFolder, string ext, FileHarmonizeOptions options, bool skipExisting, bool failFast, Shard shard)
     {
         var warnings = new List<string>();
         var items = FindPairs(folder, outFolder, ext, warnings);
@@ -98,6 +101,7 @@ public static class HarmonizeCommand
             foreach (var w in warnings) Console.Error.WriteLine($"harmonia: warning: {w}.");
             throw new HarmoniaException($"No composite/mask pairs in '{folder}' (expected name.jpg with name_mask.png, or an iHarmony4 layout).");
         }
+        items = shard.Select(items, i => Path.GetRelativePath(folder, i.Composite));
         int done = 0, skipped = 0;
         var failures = new List<FolderFailure>();
         var buffers = new FileHarmonizerBuffers();

@@ -126,7 +126,12 @@ public static class ImageCodec
     }
 
     /// <summary>Writes a mask as an 8-bit grayscale PNG (alpha * 255, rounded), atomically.</summary>
-    public static void WriteMask(Mask mask, string path)
+    public static void WriteMask(Mask mask, string path) => Write(MaskToGray(mask), path);
+
+    /// <summary>Encodes a mask as 8-bit grayscale PNG bytes (alpha * 255, rounded), as <see cref="WriteMask"/> writes it.</summary>
+    public static byte[] EncodeMask(Mask mask) => Encode(MaskToGray(mask), ".png");
+
+    static RgbImage MaskToGray(Mask mask)
     {
         var rgb = new byte[mask.Alpha.Length * 3];
         for (int i = 0; i < mask.Alpha.Length; i++)
@@ -134,7 +139,15 @@ public static class ImageCodec
             byte v = (byte)MathF.Round(Math.Clamp(mask.Alpha[i], 0f, 1f) * 255f);
             rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = v;
         }
-        Write(new RgbImage(mask.Width, mask.Height, rgb), path);
+        return new RgbImage(mask.Width, mask.Height, rgb);
+    }
+
+    /// <summary>Decodes mask bytes (any readable format) with the rule of <see cref="ReadMask"/> and the same header checks.</summary>
+    public static Mask DecodeMask(byte[] bytes, string nameForErrors = "mask", float threshold = Mask.DefaultThreshold,
+        MaskChannel channel = MaskChannel.Auto, ImageLimits? limits = null)
+    {
+        using var encoded = EncodedImage.FromBytes(bytes, nameForErrors, limits ?? ImageLimits.Default);
+        return DecodeMask(encoded, threshold, channel);
     }
 
     /// <summary>Encodes to the format implied by the extension of <paramref name="extensionOrPath"/> (which need not exist).</summary>
