@@ -116,10 +116,12 @@ public sealed class ApiTests
     [Fact]
     public async Task A_full_queue_answers_503_and_a_slow_request_504()
     {
-        var registry = new HarmonizerRegistry().Register(new HarmonizerDescriptor("slow", "sleeps", [], _ => new SlowHarmonizer()));
+        using var started = new ManualResetEventSlim();
+        var registry = new HarmonizerRegistry().Register(new HarmonizerDescriptor("slow", "sleeps", [], _ => new SlowHarmonizer(started)));
         await using var server = await TestServer.StartAsync(new ServerOptions { MaxConcurrent = 1, QueueLength = 0, RequestTimeout = TimeSpan.FromMilliseconds(400) }, registry);
         var first = server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
-        await Task.Delay(150);
+        // The second request must arrive while the first holds the only slot: wait for it to be running, not for a fixed time.
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the first request never started harmonizing");
         var second = await server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
         Assert.Contains("busy", await Error(second));
@@ -128,11 +130,12 @@ public sealed class ApiTests
         Assert.Contains("time limit", await Error(slow));
     }
 
-    /// <summary>A method that takes 1.5 s.</summary>
-    sealed class SlowHarmonizer : IHarmonizer
+    /// <summary>A method that takes 1.5 s and says when it starts.</summary>
+    sealed class SlowHarmonizer(ManualResetEventSlim started) : IHarmonizer
     {
         public RgbImage Harmonize(RgbImage composite, Mask mask)
         {
+            started.Set();
             Thread.Sleep(1500);
             return composite.Clone();
         }
