@@ -96,9 +96,12 @@ public static class HarmonizeVideoCommand
         }
     }
 
+    static double PerFrameMs(TimeSpan busy, int frames) => busy.TotalMilliseconds / Math.Max(1, frames);
+
     static void Print(VideoHarmonizeResult r, VideoHarmonizeOptions options, string methodName)
     {
-        Console.WriteLine($"Wrote {r.OutputPath} ({r.Frames} frames in {r.Elapsed.TotalSeconds:F1} s, {r.FramesPerSecond:F1} frames/s end to end).");
+        Console.WriteLine($"Wrote {r.OutputPath} ({r.Frames} frames in {r.Elapsed.TotalSeconds:F1} s, {r.FramesPerSecond:F1} frames/s end to end; " +
+                          $"per frame: analyze {PerFrameMs(r.AnalyzeBusy, r.Frames):F1} ms, render {PerFrameMs(r.RenderBusy, r.Frames):F1} ms).");
         Console.WriteLine(r.Parametric
             ? r.Smoothed
                 ? $"{methodName}: parameters smoothed over time (time constant {options.SmoothingSeconds:0.###} s), {r.SceneCuts} scene cut(s) reset it."

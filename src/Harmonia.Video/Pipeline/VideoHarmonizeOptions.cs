@@ -45,7 +45,10 @@ public readonly record struct VideoProgress(int FramesDone, int TotalFrames, Tim
 /// <param name="SceneCuts">Scene cuts detected (smoothing resets).</param>
 /// <param name="UnchangedFrames">Frames passed through unchanged because their mask was empty or covered the whole frame.</param>
 /// <param name="Flicker">Foreground flicker of input and output.</param>
-public sealed record VideoHarmonizeResult(string OutputPath, int Frames, TimeSpan Elapsed, bool Smoothed, bool Parametric, int SceneCuts, int UnchangedFrames, FlickerReport Flicker)
+/// <param name="AnalyzeBusy">Wall time the analyze stage spent working (compositing, scene cuts, prediction, smoothing), waits excluded.</param>
+/// <param name="RenderBusy">Wall time the render stage spent working (rendering, flicker measurement), waits excluded.</param>
+public sealed record VideoHarmonizeResult(string OutputPath, int Frames, TimeSpan Elapsed, bool Smoothed, bool Parametric, int SceneCuts, int UnchangedFrames,
+    FlickerReport Flicker, TimeSpan AnalyzeBusy, TimeSpan RenderBusy)
 {
     /// <summary>End-to-end frames per second.</summary>
     public double FramesPerSecond => Frames / Math.Max(1e-9, Elapsed.TotalSeconds);

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Harmonia.Core.Curves;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Pipeline;
+using Harmonia.Core.Rendering;
 using Harmonia.Video.Ffmpeg;
 using Harmonia.Video.Streams;
 using Harmonia.Video.Temporal;
@@ -35,8 +37,8 @@ public static class VideoHarmonizer
     {
         var watch = Stopwatch.StartNew();
         var encoding = options.Encoding ?? new VideoEncoding();
-        Validate(options, encoding);
         FfmpegTools.EnsureAvailable();
+        Validate(options, encoding);
 
         var input = await VideoProbe.ProbeAsync(options.InputPath, cancellationToken).ConfigureAwait(false);
         var foreground = options.ForegroundPath is null ? null : await VideoProbe.ProbeAsync(options.ForegroundPath, cancellationToken).ConfigureAwait(false);
@@ -96,7 +98,7 @@ public static class VideoHarmonizer
             try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
         }
         return new VideoHarmonizeResult(options.OutputPath, stages.FramesWritten, watch.Elapsed, smoothing, parametric is not null,
-            stages.SceneCuts, stages.UnchangedFrames, stages.Flicker.Report());
+            stages.SceneCuts, stages.UnchangedFrames, stages.Flicker.Report(), stages.AnalyzeBusy, stages.RenderBusy);
     }
 
     static Channel<T> Bounded<T>(int capacity) =>
@@ -162,12 +164,15 @@ public static class VideoHarmonizer
         int framesWritten;
 
         public BufferPool<byte> RgbPool { get; } = new(input.Width * input.Height * 3);
+        BufferPool<byte> RenderPool { get; } = new(input.Width * input.Height * 3);
         public BufferPool<byte> RgbaPool { get; } = new(input.Width * input.Height * 4);
         public BufferPool<byte> GrayPool { get; } = new(input.Width * input.Height);
         public FlickerMeter Flicker { get; } = new();
         public int SceneCuts { get; private set; }
         public int UnchangedFrames { get; private set; }
         public int FramesWritten => Volatile.Read(ref framesWritten);
+        public TimeSpan AnalyzeBusy { get; private set; }
+        public TimeSpan RenderBusy { get; private set; }
 
         public async Task AnalyzeAsync(ChannelReader<byte[]> inputs, ChannelReader<byte[]>? foregrounds, ChannelReader<byte[]>? masks,
             RawFrameFormat foregroundFormat, ChannelWriter<FrameWork> output, CancellationToken token)
@@ -180,6 +185,7 @@ public static class VideoHarmonizer
                 {
                     var fgBytes = foregrounds is null ? null : await ReadCompanion(foregrounds, "foreground video", index, token).ConfigureAwait(false);
                     var maskBytes = masks is null ? null : await ReadCompanion(masks, "mask video", index, token).ConfigureAwait(false);
+                    long busyStart = Stopwatch.GetTimestamp();
                     var (composite, mask, release) = Assemble(frame, fgBytes, maskBytes, foregroundFormat);
                     int count = staticCount ?? mask.ForegroundCount();
                     bool unchanged = count == 0 || count == pixels;
@@ -203,6 +209,7 @@ public static class VideoHarmonizer
                         result = FileHarmonizer.Harmonize(method, composite, mask, options.Strength).Result;
                     }
                     long start = input.FrameNanoseconds(index), next = input.FrameNanoseconds(index + 1);
+                    AnalyzeBusy += Stopwatch.GetElapsedTime(busyStart);
                     await output.WriteAsync(new FrameWork(index, start, next - start, composite, mask, release, unchanged, newShot, parameters, result), token).ConfigureAwait(false);
                     index++;
                 }
@@ -272,15 +279,26 @@ public static class VideoHarmonizer
             {
                 await foreach (var w in work.ReadAllAsync(token).ConfigureAwait(false))
                 {
-                    var result = w.Unchanged ? w.Composite
-                        : w.Parameters is not null ? w.Parameters.Render(w.Composite, w.Mask, options.Strength)
-                        : w.Result!;
+                    long busyStart = Stopwatch.GetTimestamp();
+                    bool pooledResult = false;
+                    RgbImage result;
+                    if (w.Unchanged) result = w.Composite;
+                    else if (w.Parameters is CurveParameters curves)
+                    {
+                        // Curves render into a pooled frame: a fresh 6 MB array per 1080p frame costs page faults and zeroing.
+                        result = new RgbImage(input.Width, input.Height, RenderPool.Rent());
+                        ForegroundRenderer.Render(w.Composite, w.Mask, curves.ToLut(options.Strength), result);
+                        pooledResult = true;
+                    }
+                    else result = w.Parameters?.Render(w.Composite, w.Mask, options.Strength) ?? w.Result!;
                     Flicker.Add(w.Composite, result, w.Mask, w.NewShot);
                     bool passThrough = ReferenceEquals(result, w.Composite);
                     if (!passThrough) w.ReleaseInputs();
+                    RenderBusy += Stopwatch.GetElapsedTime(busyStart);
                     await output.WriteAsync(new OutputFrame(result.Pixels, w.TimestampNs, w.DurationNs, () =>
                     {
                         if (passThrough) w.ReleaseInputs();
+                        if (pooledResult) RenderPool.Return(result.Pixels);
                         int done = Interlocked.Increment(ref framesWritten);
                         progress?.Report(new VideoProgress(done, input.FrameCount, watch.Elapsed));
                     }), token).ConfigureAwait(false);
