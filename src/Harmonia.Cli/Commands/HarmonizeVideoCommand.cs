@@ -23,7 +23,7 @@ public static class HarmonizeVideoCommand
         var mask = new Option<string?>("--mask") { Description = "Foreground mask: an image (same mask for every frame) or a mask video with one mask per frame (white = foreground)." };
         var foreground = new Option<string?>("--foreground") { Description = "Foreground video composited over INPUT frame by frame, with its own alpha channel or --mask." };
         var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply, 0 (none) to 1 (all).", DefaultValueFactory = _ => 1f };
-        var smoothing = new Option<double>("--smoothing") { Description = "Time constant in seconds of the moving average of the per-frame parameters (curves); a scene cut resets it.", DefaultValueFactory = _ => VideoHarmonizeOptions.DefaultSmoothingSeconds };
+        var smoothing = new Option<double>("--smoothing") { Description = "Time constant in seconds of the moving average of the per-frame parameters (curves, colour fields); a scene cut resets it.", DefaultValueFactory = _ => VideoHarmonizeOptions.DefaultSmoothingSeconds };
         var perFrame = new Option<bool>("--per-frame") { Description = "No temporal smoothing: every frame uses its own prediction (same as --smoothing 0)." };
         var sceneCut = new Option<double>("--scene-cut") { Description = "Background colour-histogram distance (0-1) between consecutive frames that counts as a scene cut.", DefaultValueFactory = _ => SceneCutDetector.DefaultThreshold };
         var lossless = new Option<bool>("--lossless") { Description = "FFV1 in .mkv: every pixel is kept exactly (the background is bit-identical to the decoded input)." };
@@ -31,9 +31,10 @@ public static class HarmonizeVideoCommand
         var preset = new Option<string>("--preset") { Description = "H.264 speed preset, ultrafast … veryslow.", DefaultValueFactory = _ => "veryfast" };
         var methodOptions = new MethodOptions();
         var command = new Command("harmonize-video",
-            "Harmonize a composited foreground through a video. Methods that predict parameters (s2crnet: per-channel curves) are " +
-            "predicted per frame, smoothed over time and rendered at full resolution; other methods (phnet, reinhard, statistics, mkl, " +
-            "histogram) run per frame without smoothing. Prints a flicker metric at the end. Needs ffmpeg (apt-get install ffmpeg).")
+            "Harmonize a composited foreground through a video. Methods that predict parameters (s2crnet: per-channel curves; phnet: " +
+            "a local affine colour field) are predicted per frame, smoothed over time and rendered at full resolution; the other methods " +
+            "(reinhard, statistics, mkl, histogram) run per frame without smoothing. Prints a flicker metric at the end. " +
+            "Needs ffmpeg (apt-get install ffmpeg).")
         {
             input, output, mask, foreground, strength, smoothing, perFrame, sceneCut, lossless, crf, preset,
         };

@@ -36,6 +36,17 @@ public sealed class HarmonizeVideoTests : IDisposable
         return path;
     }
 
+    /// <summary>1 s, lossless: a steady foreground box; the left half of the background alternates between two colours every frame.</summary>
+    string FlickeringClip()
+    {
+        var path = tmp.File("flicker.mkv");
+        const string box = "between(X,40,88)*between(Y,18,54)";
+        VideoTools.Ffmpeg("-f", "lavfi", "-i", $"testsrc2=size={W}x{H}:rate=25:duration=1", "-vf",
+            $"format=rgb24,geq=r='if({box},150,if(lt(X,64),40+170*mod(N,2),r(X,Y)))':g='if({box},120,if(lt(X,64),60+150*mod(N,2),g(X,Y)))':b='if({box},90,if(lt(X,64),200-150*mod(N,2),b(X,Y)))'",
+            "-c:v", "ffv1", path);
+        return path;
+    }
+
     static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     [SkippableFact]
@@ -177,11 +188,7 @@ public sealed class HarmonizeVideoTests : IDisposable
     {
         VideoTools.RequireFfmpeg();
         Skip.IfNot(Harmonia.Models.S2CRNet.S2CRNetWeights.HasEmbedded, "s2crnet weights are not embedded; test skipped.");
-        var input = tmp.File("flicker.mkv");
-        const string box = "between(X,40,88)*between(Y,18,54)";
-        VideoTools.Ffmpeg("-f", "lavfi", "-i", $"testsrc2=size={W}x{H}:rate=25:duration=1", "-vf",
-            $"format=rgb24,geq=r='if({box},150,if(lt(X,64),40+170*mod(N,2),r(X,Y)))':g='if({box},120,if(lt(X,64),60+150*mod(N,2),g(X,Y)))':b='if({box},90,if(lt(X,64),200-150*mod(N,2),b(X,Y)))'",
-            "-c:v", "ffv1", input);
+        var input = FlickeringClip();
         var mask = tmp.File("mask.png");
         VideoTools.RectangleMask(mask, W, H, 40, 18, 49, 37);
         using var method = (IDisposable)Method("s2crnet");
@@ -199,6 +206,26 @@ public sealed class HarmonizeVideoTests : IDisposable
         // With the default detector every alternation is a cut, so the average restarts each frame: no smoothing across cuts.
         var withCuts = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("c.mkv"), mask, Encoding: new VideoEncoding(Lossless: true)));
         Assert.Equal(24, withCuts.SceneCuts);
+    }
+
+    /// <summary>PHNet's transfer field is parametric too: the same flickering clip, per frame vs smoothed.</summary>
+    [SkippableFact]
+    public void Phnet_transfer_fields_are_smoothed_over_time()
+    {
+        VideoTools.RequireFfmpeg();
+        Skip.IfNot(File.Exists(Path.Combine(AppContext.BaseDirectory, "models", "phnet.safetensors")), "models/phnet.safetensors is not beside the tests; test skipped.");
+        var input = FlickeringClip();
+        var mask = tmp.File("mask.png");
+        VideoTools.RectangleMask(mask, W, H, 40, 18, 49, 37);
+        using var method = (IDisposable)Method("phnet");
+
+        var perFrame = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("a.mkv"), mask, SmoothingSeconds: 0, SceneCutThreshold: 2, Encoding: new VideoEncoding(Lossless: true)));
+        var smoothed = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("b.mkv"), mask, SceneCutThreshold: 2, Encoding: new VideoEncoding(Lossless: true)));
+
+        Assert.True(smoothed.Parametric && smoothed.Smoothed);
+        Assert.True(perFrame.Flicker.Output > 1, $"per-frame output flicker only {perFrame.Flicker.Output}");
+        Assert.True(smoothed.Flicker.Output < 0.25 * perFrame.Flicker.Output,
+            $"smoothed flicker {smoothed.Flicker.Output} vs per frame {perFrame.Flicker.Output}");
     }
 
     [SkippableFact]
