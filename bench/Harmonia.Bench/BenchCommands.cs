@@ -12,5 +12,6 @@ public static class BenchCommands
         yield return LoaderBench.Create();
         yield return S2CRNetBench.Create();
         yield return CompareBench.Create();
+        yield return VideoBench.Create();
     }
 }
