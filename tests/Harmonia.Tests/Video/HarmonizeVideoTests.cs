@@ -36,15 +36,25 @@ public sealed class HarmonizeVideoTests : IDisposable
         return path;
     }
 
-    /// <summary>1 s, lossless: a steady foreground box; the left half of the background alternates between two colours every frame.</summary>
-    string FlickeringClip()
+    /// <summary>1 s, lossless: a steady foreground box (and its mask); the left half of the background alternates between two colours every frame.</summary>
+    (string Clip, string Mask) FlickeringClip()
     {
         var path = tmp.File("flicker.mkv");
+        var mask = tmp.File("mask.png");
+        VideoTools.RectangleMask(mask, W, H, 40, 18, 49, 37);
         const string box = "between(X,40,88)*between(Y,18,54)";
         VideoTools.Ffmpeg("-f", "lavfi", "-i", $"testsrc2=size={W}x{H}:rate=25:duration=1", "-vf",
             $"format=rgb24,geq=r='if({box},150,if(lt(X,64),40+170*mod(N,2),r(X,Y)))':g='if({box},120,if(lt(X,64),60+150*mod(N,2),g(X,Y)))':b='if({box},90,if(lt(X,64),200-150*mod(N,2),b(X,Y)))'",
             "-c:v", "ffv1", path);
-        return path;
+        return (path, mask);
+    }
+
+    /// <summary><see cref="CompositeClip"/> and a static rectangle mask over its middle.</summary>
+    (string Clip, string Mask) CompositeClipWithMask()
+    {
+        var mask = tmp.File("mask.png");
+        VideoTools.RectangleMask(mask, W, H, 40, 18, 48, 36);
+        return (CompositeClip(), mask);
     }
 
     static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
@@ -53,9 +63,7 @@ public sealed class HarmonizeVideoTests : IDisposable
     public void Ffprobe_of_input_and_output_agree_and_every_audio_stream_is_bit_identical()
     {
         VideoTools.RequireFfmpeg();
-        var input = CompositeClip();
-        var mask = tmp.File("mask.png");
-        VideoTools.RectangleMask(mask, W, H, 40, 18, 48, 36);
+        var (input, mask) = CompositeClipWithMask();
         var output = tmp.File("out.mp4");
         var before = Hash(input);
 
@@ -188,9 +196,7 @@ public sealed class HarmonizeVideoTests : IDisposable
     {
         VideoTools.RequireFfmpeg();
         Skip.IfNot(Harmonia.Models.S2CRNet.S2CRNetWeights.HasEmbedded, "s2crnet weights are not embedded; test skipped.");
-        var input = FlickeringClip();
-        var mask = tmp.File("mask.png");
-        VideoTools.RectangleMask(mask, W, H, 40, 18, 49, 37);
+        var (input, mask) = FlickeringClip();
         using var method = (IDisposable)Method("s2crnet");
 
         var perFrame = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("a.mkv"), mask, SmoothingSeconds: 0, SceneCutThreshold: 2, Encoding: new VideoEncoding(Lossless: true)));
@@ -214,9 +220,7 @@ public sealed class HarmonizeVideoTests : IDisposable
     {
         VideoTools.RequireFfmpeg();
         Skip.IfNot(File.Exists(Path.Combine(AppContext.BaseDirectory, "models", "phnet.safetensors")), "models/phnet.safetensors is not beside the tests; test skipped.");
-        var input = FlickeringClip();
-        var mask = tmp.File("mask.png");
-        VideoTools.RectangleMask(mask, W, H, 40, 18, 49, 37);
+        var (input, mask) = FlickeringClip();
         using var method = (IDisposable)Method("phnet");
 
         var perFrame = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("a.mkv"), mask, SmoothingSeconds: 0, SceneCutThreshold: 2, Encoding: new VideoEncoding(Lossless: true)));
@@ -232,9 +236,7 @@ public sealed class HarmonizeVideoTests : IDisposable
     public void Cancelling_leaves_no_output_and_no_temporary_file()
     {
         VideoTools.RequireFfmpeg();
-        var input = CompositeClip();
-        var mask = tmp.File("mask.png");
-        VideoTools.RectangleMask(mask, W, H, 40, 18, 48, 36);
+        var (input, mask) = CompositeClipWithMask();
         var outDir = Directory.CreateDirectory(tmp.File("out")).FullName;
         var output = Path.Combine(outDir, "out.mp4");
         using var cancel = new CancellationTokenSource();
