@@ -27,7 +27,8 @@ public static class FrameEncoder
     {
         var args = new List<string>
         {
-            "-map 0:v:0 -map 1:a? -c:a copy -map_metadata 1 -fps_mode passthrough",
+            // Timestamps exactly as the source's: no shift of the whole timeline for the audio's negative start (AAC priming).
+            "-map 0:v:0 -map 1:a? -c:a copy -map_metadata 1 -fps_mode passthrough -avoid_negative_ts disabled",
             encoding.CodecArguments(source.Width, source.Height),
         };
         if (source.TimeBase.IsValid) args.Add($"-enc_time_base {source.TimeBase}");
