@@ -14,5 +14,6 @@ public static class BenchCommands
         yield return CompareBench.Create();
         yield return CliBench.Create();
         yield return ServeBench.Create();
+        yield return VideoBench.Create();
     }
 }

@@ -13,6 +13,7 @@ public static class HarmoniaCli
         var root = new RootCommand("Harmonia: image harmonization. Adjusts a pasted foreground's colour and tone to its background.");
         root.Subcommands.Add(MethodsCommand.Create());
         root.Subcommands.Add(HarmonizeCommand.Create());
+        root.Subcommands.Add(HarmonizeVideoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SheetCommand.Create());
         root.Subcommands.Add(DatasetCommand.Create());

@@ -29,11 +29,53 @@ public sealed class LocalAffineColorTransfer
         this.cellSize = cellSize;
     }
 
+    /// <summary>The working (low-res) size the field was fitted at.</summary>
+    public (int Width, int Height) WorkingSize => (lowWidth, lowHeight);
+
+    /// <summary>Grid cell size in working pixels.</summary>
+    public int CellSize => cellSize;
+
     /// <summary>Grid nodes along x and y.</summary>
     public (int Width, int Height) Grid => (gridWidth, gridHeight);
 
     /// <summary>The fitted model of node (gx, gy): A row-major then b, on values in [0, 1].</summary>
     public ReadOnlySpan<float> Node(int gx, int gy) => nodes.AsSpan((gy * gridWidth + gx) * Coefficients, Coefficients);
+
+    /// <summary>The identity field (A = I, b = 0 at every node) for a <paramref name="width"/> x <paramref name="height"/> working image.</summary>
+    public static LocalAffineColorTransfer Identity(int width, int height, int cellSize = 8)
+    {
+        if (width < 1 || height < 1 || cellSize < 1) throw new ArgumentOutOfRangeException(nameof(width), "Sizes must be positive.");
+        int gw = (width + cellSize - 1) / cellSize, gh = (height + cellSize - 1) / cellSize;
+        var nodes = new float[gw * gh * Coefficients];
+        for (int n = 0; n < gw * gh; n++) nodes[n * Coefficients] = nodes[n * Coefficients + 4] = nodes[n * Coefficients + 8] = 1f;
+        return new LocalAffineColorTransfer(nodes, gw, gh, width, height, cellSize);
+    }
+
+    /// <summary>Whether <paramref name="other"/> was fitted on the same working size and grid (so the two can be blended).</summary>
+    public bool SameGrid(LocalAffineColorTransfer other) =>
+        gridWidth == other.gridWidth && gridHeight == other.gridHeight && lowWidth == other.lowWidth && lowHeight == other.lowHeight && cellSize == other.cellSize;
+
+    /// <summary>
+    /// (1 − t)·this + t·<paramref name="other"/>, node by node. Because every pixel's map is affine in the node
+    /// coefficients, the blended field renders exactly the blend of the two fields' outputs (before rounding).
+    /// </summary>
+    public LocalAffineColorTransfer Blend(LocalAffineColorTransfer other, float t)
+    {
+        if (!SameGrid(other)) throw new ArgumentException("Only fields fitted on the same working size and grid can be blended.", nameof(other));
+        var blended = new float[nodes.Length];
+        for (int i = 0; i < blended.Length; i++) blended[i] = nodes[i] + t * (other.nodes[i] - nodes[i]);
+        return new LocalAffineColorTransfer(blended, gridWidth, gridHeight, lowWidth, lowHeight, cellSize);
+    }
+
+    /// <summary>The field as JSON: working size, cell size, grid size and every node's 12 coefficients (A row-major, then b).</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        format = "harmonia-local-affine/1",
+        working_size = new[] { lowWidth, lowHeight },
+        cell = cellSize,
+        grid = new[] { gridWidth, gridHeight },
+        nodes = nodes.Select(v => Math.Round(v, 6)).ToArray(),
+    });
 
     /// <summary>
     /// Fits the field from a low-resolution pair.

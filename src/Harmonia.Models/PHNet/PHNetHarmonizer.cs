@@ -17,9 +17,10 @@ namespace Harmonia.Models.PHNet;
 /// brought to full resolution by <see cref="LocalAffineColorTransfer"/> (a per-grid-node affine colour model fitted
 /// between the low-res input and the network output over the foreground, interpolated and applied to the full-res
 /// pixels), then blended with the soft mask by <see cref="ForegroundRenderer.Blend"/>: background bytes are copied.
+/// The field is the method's parameters (<see cref="Predict"/>, <see cref="LocalAffineParameters"/>): video smooths it over time.
 /// The network sees the mask binarized at its threshold (as in training).
 /// </summary>
-public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
+public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
 {
     /// <summary>Default weights path, relative to the working directory or the executable's folder.</summary>
     public const string DefaultModelPath = "models/phnet.safetensors";
@@ -116,6 +117,16 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
     {
         int fg = mask.ForegroundCount();
         if (fg == 0 || fg == mask.Alpha.Length) return composite.Clone();   // nothing to move, or no background to match
+        return Predict(composite, mask).Render(composite, mask);
+    }
+
+    /// <summary>
+    /// The network's colour change as a <see cref="LocalAffineParameters"/> field over the working-resolution grid
+    /// (the identity field when the foreground vanishes at working resolution). Fields of frames of one video share
+    /// the grid, so they can be smoothed over time.
+    /// </summary>
+    public IHarmonizationParameters Predict(RgbImage composite, Mask mask)
+    {
         int w = composite.Width, h = composite.Height;
         // The network never runs above the image's own size: a large 'size' on a small image would only upsample it.
         double scale = Math.Min(workingSize, Math.Max(w, h)) / (double)Math.Max(w, h);
@@ -126,17 +137,16 @@ public sealed class PHNetHarmonizer : IHarmonizer, IDisposable
         for (int i = 0; i < source.Length; i++) source[i] = low.Pixels[i] / 255f;
         var binary = new float[lw * lh];
         for (int i = 0; i < binary.Length; i++) binary[i] = lowMask.Alpha[i] >= mask.Threshold ? 1f : 0f;
-        if (!binary.Any(v => v > 0)) return composite.Clone();
+        if (!binary.Any(v => v > 0)) return new LocalAffineParameters(LocalAffineColorTransfer.Identity(lw, lh, cellSize));
 
         var target = RunNetwork(source, binary, lw, lh);
         if (transfer == PHNetTransfer.Direct)
         {
             var network = new RgbImage(lw, lh);
             for (int i = 0; i < target.Length; i++) network.Pixels[i] = (byte)Math.Round(target[i] * 255f);
-            return ForegroundRenderer.Blend(composite, Resize.Rgb(network, w, h, ResizeFilter.Bicubic), mask);
+            return new NetworkImageParameters(network);
         }
-        var field = LocalAffineColorTransfer.Fit(source, target, binary, lw, lh, cellSize);
-        return ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
+        return new LocalAffineParameters(LocalAffineColorTransfer.Fit(source, target, binary, lw, lh, cellSize));
     }
 
     /// <summary>Runs the network on an interleaved low-res image (replicate-padded to multiples of 8); returns its output clamped to [0, 1], same layout.</summary>
