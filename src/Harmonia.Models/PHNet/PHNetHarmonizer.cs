@@ -169,10 +169,13 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         float[] result;
         lock (gate)
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var output = model.forward(tensor(planar, new long[] { 1, 3, ph, pw }), tensor(planarMask, new long[] { 1, 1, ph, pw }));
-            result = output.data<float>().ToArray();
+            result = GcPause.Run(() =>
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var output = model.forward(tensor(planar, new long[] { 1, 3, ph, pw }), tensor(planarMask, new long[] { 1, 1, ph, pw }));
+                return output.data<float>().ToArray();
+            });
         }
         var interleaved = new float[lw * lh * 3];
         for (int y = 0; y < lh; y++)
