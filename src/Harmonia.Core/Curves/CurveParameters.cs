@@ -74,6 +74,10 @@ public sealed class CurveParameters : IHarmonizationParameters
         ForegroundRenderer.Render(composite, mask, ToLut(strength));
 
     /// <inheritdoc />
+    public void RenderInto(RgbImage composite, Mask mask, float strength, RgbImage destination) =>
+        ForegroundRenderer.Render(composite, mask, ToLut(strength), destination);
+
+    /// <inheritdoc />
     public IHarmonizationParameters Interpolate(IHarmonizationParameters other, float t)
     {
         if (other is not CurveParameters o) throw new ArgumentException($"Cannot interpolate curves with '{other.Kind}' parameters.", nameof(other));

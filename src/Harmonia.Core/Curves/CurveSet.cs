@@ -45,20 +45,7 @@ public sealed class CurveSet
     /// The exact table for 8-bit inputs: entry v of channel c is <c>round(255 · clamp(ψ_N(…ψ_1(v/255))))</c>,
     /// blended toward the identity by <paramref name="strength"/> (0 = identity, 1 = the curves).
     /// </summary>
-    public CurveLut ToLut(float strength = 1f)
-    {
-        if (!(strength >= 0f && strength <= 1f)) throw new ArgumentOutOfRangeException(nameof(strength), "Strength must be in [0, 1].");
-        var table = new byte[3 * 256];
-        for (int c = 0; c < 3; c++)
-            for (int v = 0; v < 256; v++)
-            {
-                double x = v / 255.0;
-                double y = Math.Clamp(EvaluateCascade(c, x), 0.0, 1.0);
-                y = x + strength * (y - x);
-                table[c * 256 + v] = (byte)Math.Round(y * 255.0, MidpointRounding.AwayFromZero);
-            }
-        return new CurveLut(table);
-    }
+    public CurveLut ToLut(float strength = 1f) => new CurveParameters(this).ToLut(strength);
 
     /// <summary>The curve of one stage and channel sampled at the 256 8-bit inputs, in [0, 1] (for display and JSON).</summary>
     public double[] Sample(int stage, int channel)

@@ -21,6 +21,13 @@ public interface IHarmonizationParameters
     RgbImage Render(RgbImage composite, Mask mask, float strength = 1f);
 
     /// <summary>
+    /// <see cref="Render"/> into a caller-owned W x H image (reuse it on hot paths such as video frames). The default
+    /// renders and copies; parameters that render row by row (curves) write straight into it.
+    /// </summary>
+    void RenderInto(RgbImage composite, Mask mask, float strength, RgbImage destination) =>
+        Render(composite, mask, strength).Pixels.AsSpan().CopyTo(destination.Pixels);
+
+    /// <summary>
     /// The parameters (1 − t)·this + t·<paramref name="other"/>, blended in the space of the rendered function (so a
     /// moving average over frames averages what the user sees). t in [0, 1]; <paramref name="other"/> must be of the same <see cref="Kind"/>.
     /// </summary>

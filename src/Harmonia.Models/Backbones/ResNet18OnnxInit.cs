@@ -59,6 +59,7 @@ public static class ResNet18OnnxInit
         var producers = new Dictionary<string, OnnxNode>();
         foreach (var n in nodes) foreach (var o in n.Outputs) producers[o] = n;
 
+        var state = encoder.state_dict();
         var targets = TargetNames(encoder.Blocks);
         var convs = nodes.Where(n => n.OpType == "Conv").ToList();
         int expected = 1 + 2 * encoder.Blocks.Sum() + 3;
@@ -86,11 +87,11 @@ public static class ResNet18OnnxInit
                 convName = prefix[..^1] + "conv" + prefix[^1];
                 bnName = prefix[..^1] + "bn" + prefix[^1];
             }
-            Copy(encoder, convName + ".weight", w);
-            Copy(encoder, bnName + ".weight", Get(tensors, bn.Inputs[1]));
-            Copy(encoder, bnName + ".bias", Get(tensors, bn.Inputs[2]));
-            Copy(encoder, bnName + ".running_mean", Get(tensors, bn.Inputs[3]));
-            Copy(encoder, bnName + ".running_var", Get(tensors, bn.Inputs[4]));
+            Copy(state, convName + ".weight", w);
+            Copy(state, bnName + ".weight", Get(tensors, bn.Inputs[1]));
+            Copy(state, bnName + ".bias", Get(tensors, bn.Inputs[2]));
+            Copy(state, bnName + ".running_mean", Get(tensors, bn.Inputs[3]));
+            Copy(state, bnName + ".running_var", Get(tensors, bn.Inputs[4]));
         }
         if (next3x3 != targets.Count) throw new HarmoniaException($"'{onnxPath}': expected {targets.Count} 3x3 block convolutions, found {next3x3}.");
     }
@@ -117,9 +118,8 @@ public static class ResNet18OnnxInit
     static (long[] Shape, float[] Data) Get(Dictionary<string, (long[] Shape, float[] Data)> tensors, string name) =>
         tensors.TryGetValue(name, out var t) ? t : throw new HarmoniaException($"The ResNet-18 ONNX graph has no initializer '{name}'.");
 
-    static void Copy(ResNet18 encoder, string name, (long[] Shape, float[] Data) source)
+    static void Copy(Dictionary<string, Tensor> target, string name, (long[] Shape, float[] Data) source)
     {
-        var target = encoder.state_dict();
         if (!target.TryGetValue(name, out var t)) throw new HarmoniaException($"The encoder has no parameter '{name}'.");
         if (!t.shape.SequenceEqual(source.Shape)) throw new HarmoniaException($"'{name}': ONNX shape [{string.Join(",", source.Shape)}] differs from [{string.Join(",", t.shape)}].");
         using var _ = torch.no_grad();

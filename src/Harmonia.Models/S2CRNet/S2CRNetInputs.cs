@@ -1,4 +1,5 @@
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Parallelism;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,7 +38,7 @@ public static class S2CRNetInputs
             () => bgMask = Thumbnail.Mask(mask, full, size),
         ];
         // Small images (training samples) run sequentially: task scheduling would cost more than the work.
-        if ((long)composite.Width * composite.Height >= 1 << 20) Parallel.Invoke(parts);
+        if ((long)composite.Width * composite.Height >= ParallelRows.SequentialBelowPixels) Parallel.Invoke(parts);
         else foreach (var part in parts) part();
         int plane = size * size;
         Write(fgImage, fgMask, foreground: true, destination[..(3 * plane)]);

@@ -283,14 +283,14 @@ public static class VideoHarmonizer
                     bool pooledResult = false;
                     RgbImage result;
                     if (w.Unchanged) result = w.Composite;
-                    else if (w.Parameters is CurveParameters curves)
+                    else if (w.Parameters is { } parameters)
                     {
-                        // Curves render into a pooled frame: a fresh 6 MB array per 1080p frame costs page faults and zeroing.
+                        // Parameters render into a pooled frame: a fresh 6 MB array per 1080p frame costs page faults and zeroing.
                         result = new RgbImage(input.Width, input.Height, RenderPool.Rent());
-                        ForegroundRenderer.Render(w.Composite, w.Mask, curves.ToLut(options.Strength), result);
+                        parameters.RenderInto(w.Composite, w.Mask, options.Strength, result);
                         pooledResult = true;
                     }
-                    else result = w.Parameters?.Render(w.Composite, w.Mask, options.Strength) ?? w.Result!;
+                    else result = w.Result!;
                     Flicker.Add(w.Composite, result, w.Mask, w.NewShot);
                     bool passThrough = ReferenceEquals(result, w.Composite);
                     if (!passThrough) w.ReleaseInputs();
