@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using System.CommandLine;
 using System.Diagnostics;
 using Harmonia.Core.Methods;
@@ -34,7 +35,7 @@ public static class CompareBench
         return command;
     }
 
-    static void Run(HarmonizerRegistry registry, string[] names, int[] sizes, int runs)
+    static void Run(NamedRegistry<HarmonizerDescriptor> registry, string[] names, int[] sizes, int runs)
     {
         var scenes = sizes.Order().Select(s => BenchScenes.Textured(s, (int)Math.Round(s * 0.75))).ToArray();
         AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);

@@ -1,3 +1,4 @@
+using Harmonia.Core.Methods;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Harmonia.Cli.Commands;
+using Harmonia.Cli.Commands.Train;
 using Harmonia.Cli.Infrastructure;
 
 namespace Harmonia.Cli;

@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Methods.Classical;
 
@@ -10,9 +11,9 @@ public static class MethodCatalog
     public static string DefaultMethod => S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name : "reinhard";
 
     /// <summary>A registry holding every method Harmonia ships.</summary>
-    public static HarmonizerRegistry CreateDefault()
+    public static NamedRegistry<HarmonizerDescriptor> CreateDefault()
     {
-        var registry = new HarmonizerRegistry();
+        var registry = HarmonizerRegistry.CreateEmpty();
         ClassicalMethods.RegisterAll(registry);
         registry.Register(PHNet.PHNetHarmonizer.Descriptor);
         registry.Register(S2CRNet.S2CRNetMethod.Descriptor);

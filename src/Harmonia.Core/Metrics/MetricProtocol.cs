@@ -27,7 +27,7 @@ public sealed record ScoringReference(RgbImage Real, byte[] Foreground, int Fore
 /// protocol is always reported next to the numbers. Subclasses define the differences; the scoring is shared.
 /// See <c>docs/metrics.md</c> for the formulas. Instances are immutable and thread-safe.
 /// </summary>
-public abstract class MetricProtocol
+public abstract class MetricProtocol : Registry.INamedEntry
 {
     /// <summary>The name used on the command line and in reports, lower case.</summary>
     public abstract string Name { get; }

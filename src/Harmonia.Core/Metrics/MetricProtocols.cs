@@ -1,8 +1,8 @@
-using Harmonia.Core.Errors;
+using Harmonia.Core.Registry;
 
 namespace Harmonia.Core.Metrics;
 
-/// <summary>The known metric protocols by name (case-insensitive). Add a protocol by adding it to <see cref="All"/>.</summary>
+/// <summary>The known metric protocols by name (case-insensitive). Add a protocol with one <c>Register</c> in <see cref="Registry"/>.</summary>
 public static class MetricProtocols
 {
     /// <summary>The canonical protocol.</summary>
@@ -14,11 +14,13 @@ public static class MetricProtocols
     /// <summary>PCT-Net's full-resolution evaluation (soft mask), the protocol of its per-image result CSVs.</summary>
     public static readonly MetricProtocol PctNet = new PctNetProtocol();
 
-    /// <summary>Every protocol, the default first.</summary>
-    public static IReadOnlyList<MetricProtocol> All { get; } = [Harmonia, Ihm4, PctNet];
+    /// <summary>Every protocol by name, the default first.</summary>
+    public static NamedRegistry<MetricProtocol> Registry { get; } =
+        new NamedRegistry<MetricProtocol>("metric protocol").Register(Harmonia).Register(Ihm4).Register(PctNet);
 
-    /// <summary>The protocol named <paramref name="name"/>, or a <see cref="UsageException"/> listing the known ones.</summary>
-    public static MetricProtocol Get(string name) =>
-        All.FirstOrDefault(p => string.Equals(p.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
-        ?? throw new UsageException($"Unknown metric protocol '{name}' (known: {string.Join(", ", All.Select(p => p.Name))}).");
+    /// <summary>Every protocol, the default first.</summary>
+    public static IReadOnlyList<MetricProtocol> All => Registry.All;
+
+    /// <summary>The protocol named <paramref name="name"/>, or a <see cref="Errors.UsageException"/> listing the known ones.</summary>
+    public static MetricProtocol Get(string name) => Registry.Get(name);
 }

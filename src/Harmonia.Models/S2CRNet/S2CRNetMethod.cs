@@ -11,7 +11,7 @@ public static class S2CRNetMethod
     /// <summary>Method name.</summary>
     public const string Name = "s2crnet";
 
-    /// <summary>The descriptor for <see cref="HarmonizerRegistry"/>.</summary>
+    /// <summary>The descriptor for <see cref="MethodCatalog"/>.</summary>
     public static HarmonizerDescriptor Descriptor { get; } = new(
         Name,
         "S2CRNet-C (learned): an encoder (ImageNet ResNet-18 or SqueezeNet) reads the fg/bg thumbnails and predicts cascaded per-channel curves, rendered at full resolution.",

@@ -2,6 +2,7 @@ using Harmonia.Models.Runtime;
 using System.Diagnostics;
 using System.Globalization;
 using Harmonia.Core.Errors;
+using Harmonia.Core.Registry;
 using Harmonia.Models.Weights;
 using Harmonia.Training.Adversarial;
 using Harmonia.Training.Contracts;
@@ -40,14 +41,14 @@ public sealed class Trainer
     readonly IBatchSource? validation;
     readonly TrainerOptions options;
     readonly ITrainingProgress progress;
-    readonly OptimizerRegistry optimizers;
+    readonly NamedRegistry<OptimizerDescriptor> optimizers;
 
     /// <summary>The discriminator when adversarial training is on (created by <see cref="Run"/>).</summary>
     public PatchDiscriminator? Discriminator { get; private set; }
 
     /// <summary>Creates a trainer; nothing runs until <see cref="Run"/>.</summary>
     public Trainer(ITrainingTask task, IBatchSource train, IBatchSource? validation, TrainerOptions options,
-        ITrainingProgress? progress = null, OptimizerRegistry? optimizers = null)
+        ITrainingProgress? progress = null, NamedRegistry<OptimizerDescriptor>? optimizers = null)
     {
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
@@ -59,16 +60,41 @@ public sealed class Trainer
         this.optimizers = optimizers ?? OptimizerRegistry.CreateDefault();
     }
 
-    static readonly HashSet<string> AdversarialTerms = ["adv_g", "adv_d"];
-
     string Out(string name) => Path.Combine(options.OutputDirectory, name);
 
     /// <summary>Trains until the epochs or steps are done or <paramref name="cancel"/> fires (then checkpoints and returns).</summary>
     public TrainingResult Run(CancellationToken cancel = default)
     {
         torch.set_num_threads(options.Threads);
+        using var run = Open();
+        task.SetMode(true);
+        Discriminator?.train();
+        while (!run.Finished && run.Epoch < options.Epochs)
+        {
+            if (run.BatchesPerEpoch is { } bpe && run.BatchInEpoch >= bpe) { run.Epoch++; run.BatchInEpoch = 0; continue; }
+            task.OnEpochStart(run.Epoch);
+            foreach (var batch in train.Epoch(run.Epoch, run.BatchInEpoch))
+            {
+                double lr = LearningRate(run.Step, run.TotalSteps);
+                using (batch) run.Window.Add(TrainOn(batch, run, lr), batch.Size);
+                AfterStep(run, lr, cancel);
+                if (run.Finished) break;
+            }
+            if (run.Finished) break;
+            // Epoch end: validate (when not done per N steps), checkpoint at the start of the next epoch, redraw.
+            if (options.ValidateEvery == 0) Validate(run);
+            run.Epoch++;
+            run.BatchInEpoch = 0;
+            SaveCheckpoint(run);
+            Plot(run);
+        }
+        return Finish(run);
+    }
+
+    /// <summary>Checks the output folder, builds optimizers (and the discriminator), and restores a checkpoint when resuming.</summary>
+    TrainingSession Open()
+    {
         Directory.CreateDirectory(options.OutputDirectory);
-        var generator = task.Generator;
         var checkpointPath = Out(Checkpoint.LastFileName);
         bool resuming = options.Resume && File.Exists(checkpointPath);
         if (!options.Resume && !options.Overwrite && File.Exists(checkpointPath))
@@ -78,149 +104,107 @@ public sealed class Trainer
         torch.manual_seed(options.Seed);
         var parameters = task.TrainableParameters().ToList();
         if (parameters.Count == 0) throw new HarmoniaException($"Method '{task.Name}' has no trainable parameters.");
-        using var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
+        var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
         Discriminator = options.Adversarial is null ? null : new PatchDiscriminator(3, options.Adversarial.BaseChannels);
-        using var discriminatorOptimizer = Discriminator is null ? null
+        var discriminatorOptimizer = Discriminator is null ? null
             : torch.optim.RMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
-
-        var state = resuming
-            ? Checkpoint.Load(checkpointPath, task.Name, generator, generatorOptimizer, Discriminator, discriminatorOptimizer)
-            : TrainingState.Start(options.Seed);
-        if (resuming) progress.Message($"Resuming '{task.Name}' at step {state.Step} (epoch {state.Epoch + 1}, batch {state.BatchInEpoch}).");
-        int seed = state.Seed;
-
-        var log = CsvLog.Open(Out("log.csv"), resuming ? state.Step : null);
-        var valLog = CsvLog.Open(Out("val.csv"), resuming ? state.Step : null);
-        int? batchesPerEpoch = train.BatchesPerEpoch;
-        long? totalSteps = PlannedSteps(batchesPerEpoch);
-
-        task.SetMode(true);
-        Discriminator?.train();
-        var clock = Stopwatch.StartNew();
-        double elapsedBefore = state.ElapsedSeconds;
-        double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
-
-        long step = state.Step;
-        int epoch = state.Epoch, batchInEpoch = state.BatchInEpoch;
-        double best = state.BestForegroundMse;
-        ValidationSummary? lastValidation = null;
-        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var termOrder = new List<string>();
-        long samplesInWindow = 0;
-        double windowStart = Elapsed();
-        bool stopped = false, done = totalSteps is { } t0 && step >= t0;
-
-        TrainingState Current() => new(step, epoch, batchInEpoch, best, Elapsed(), seed);
-        bool warnedOptimizer = false;
-        int skippedSteps = 0;
-        void SaveCheckpoint() => Checkpoint.Save(checkpointPath, task.Name, Current(), generator, generatorOptimizer, Discriminator, discriminatorOptimizer,
-            warning => { if (!warnedOptimizer) progress.Message("warning: " + warning); warnedOptimizer = true; });
-
-        void Validate()
+        try
         {
-            if (validation is null) return;
-            var result = RunValidation(step, epoch, best);
-            if (result.IsBest)
-            {
-                best = result.ForegroundMse;
-                StateDictIO.Save(generator, Out("best.safetensors"), WeightsMetadata(step, result));
-            }
-            valLog.Append([("step", step), ("epoch", epoch), ("mse", result.Mse), ("fmse", result.ForegroundMse), ("psnr", result.Psnr), ("samples", result.Samples), ("wall_s", Elapsed())]);
-            lastValidation = result;
-            progress.Validated(result);
+            var state = resuming
+                ? Checkpoint.Load(checkpointPath, task.Name, task.Generator, generatorOptimizer, Discriminator, discriminatorOptimizer)
+                : TrainingState.Start(options.Seed);
+            if (resuming) progress.Message($"Resuming '{task.Name}' at step {state.Step} (epoch {state.Epoch + 1}, batch {state.BatchInEpoch}).");
+            int? batchesPerEpoch = train.BatchesPerEpoch;
+            return new TrainingSession(state, parameters, generatorOptimizer, discriminatorOptimizer, checkpointPath,
+                RunLogs.Open(options.OutputDirectory, resuming ? state.Step : null), batchesPerEpoch, PlannedSteps(batchesPerEpoch));
         }
-
-        void Plot()
+        catch
         {
-            try
-            {
-                var terms = (termOrder.Count > 0 ? termOrder : log.Columns.Skip(2).TakeWhile(c => c != "lr")).ToList();
-                LossPlot.Write(Out("loss.png"), log, terms.Where(t => !AdversarialTerms.Contains(t)), terms.Where(AdversarialTerms.Contains));
-                LossPlot.Write(Out("val.png"), valLog, ["fmse", "mse"], ["psnr"], "validation MSE / fMSE", "validation PSNR (dB)");
-            }
-            catch (Exception e) when (e is not OperationCanceledException) { progress.Message($"warning: could not draw loss.png ({e.Message.Split('\n')[0]})"); }
+            generatorOptimizer.Dispose();
+            discriminatorOptimizer?.Dispose();
+            throw;
         }
+    }
 
-        while (!done && !stopped && epoch < options.Epochs)
+    /// <summary>One optimizer step on <paramref name="batch"/>; a transient TorchSharp scalar error skips the batch (bounded).</summary>
+    IEnumerable<(string Name, double Value)> TrainOn(HarmonizationBatch batch, TrainingSession run, double lr)
+    {
+        try
         {
-            if (batchesPerEpoch is { } bpe && batchInEpoch >= bpe) { epoch++; batchInEpoch = 0; continue; }
-            task.OnEpochStart(epoch);
-            foreach (var batch in train.Epoch(epoch, batchInEpoch))
-            {
-                double lr = LearningRate(step, totalSteps);
-                using (batch)
-                {
-                    IEnumerable<(string Name, double Value)> terms;
-                    try
-                    {
-                        terms = Step(batch, step, seed, lr, generatorOptimizer, discriminatorOptimizer, parameters);
-                    }
-                    catch (System.Runtime.InteropServices.ExternalException e) when (TransientNativeError.Matches(e) && ++skippedSteps <= TransientNativeError.MaxSkips)
-                    {
-                        // TorchSharp 0.107 can finalize an implicitly converted Scalar while the native call that
-                        // uses it runs; libtorch then rejects the scalar. This batch's update is lost (or partial if
-                        // it struck inside the optimizer step); we go on. Bounded: a persistent error still stops the run.
-                        progress.Message($"warning: skipped batch at step {step}: transient TorchSharp scalar error ({skippedSteps}/{TransientNativeError.MaxSkips}) {TransientNativeError.Origin(e)}.");
-                        terms = [];
-                    }
-                    foreach (var (name, value) in terms)
-                    {
-                        if (!sums.ContainsKey(name)) { sums[name] = 0; counts[name] = 0; if (!termOrder.Contains(name)) termOrder.Add(name); }
-                        sums[name] += value;
-                        counts[name]++;
-                    }
-                    samplesInWindow += batch.Size;
-                }
-                step++;
-                batchInEpoch++;
-                if (totalSteps is { } total && step >= total) done = true;
-                stopped = !done && cancel.IsCancellationRequested;
-
-                bool logRow = step % options.LogEvery == 0 || done || stopped;
-                double now = Elapsed();
-                var averages = sums.Where(kv => counts[kv.Key] > 0).ToDictionary(kv => kv.Key, kv => kv.Value / counts[kv.Key]);
-                double samplesPerSecond = samplesInWindow / Math.Max(1e-9, now - windowStart);
-                if (logRow)
-                {
-                    var row = new List<(string, double)> { ("step", step), ("epoch", epoch) };
-                    row.AddRange(termOrder.Select(n => (n, averages.GetValueOrDefault(n, double.NaN))));
-                    row.Add(("lr", lr));
-                    row.Add(("samples_per_s", samplesPerSecond));
-                    row.Add(("wall_s", now));
-                    log.Append(row);
-                }
-                TimeSpan? eta = totalSteps is { } ts && step > state.Step
-                    ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (step - state.Step) * (ts - step)) : null;
-                progress.Report(new TrainingStatus(step, totalSteps, epoch, options.Epochs, averages, lr, samplesPerSecond, TimeSpan.FromSeconds(now), eta, logRow));
-                if (logRow)
-                {
-                    foreach (var k in sums.Keys.ToList()) { sums[k] = 0; counts[k] = 0; }
-                    samplesInWindow = 0;
-                    windowStart = now;
-                }
-
-                if (options.ValidateEvery > 0 && step % options.ValidateEvery == 0) Validate();
-                if (step % options.PlotEvery == 0) Plot();
-                if (step % options.CheckpointEvery == 0 || done || stopped) SaveCheckpoint();
-                if (done || stopped) break;
-            }
-            if (done || stopped) break;
-            // Epoch end: validate (when not done per N steps), checkpoint at the start of the next epoch, redraw.
-            if (options.ValidateEvery == 0) Validate();
-            epoch++;
-            batchInEpoch = 0;
-            SaveCheckpoint();
-            Plot();
+            return Step(batch, run.Step, run.Seed, lr, run.GeneratorOptimizer, run.DiscriminatorOptimizer, run.Parameters);
         }
-        if (done && (lastValidation is null || lastValidation.Step != step)) Validate();
-        if (stopped) progress.Message($"Stopped at step {step}; resume with --resume.");
+        catch (System.Runtime.InteropServices.ExternalException e) when (TransientNativeError.Matches(e) && ++run.SkippedSteps <= TransientNativeError.MaxSkips)
+        {
+            // TorchSharp 0.107 can finalize an implicitly converted Scalar while the native call that
+            // uses it runs; libtorch then rejects the scalar. This batch's update is lost (or partial if
+            // it struck inside the optimizer step); we go on. Bounded: a persistent error still stops the run.
+            progress.Message($"warning: skipped batch at step {run.Step}: transient TorchSharp scalar error ({run.SkippedSteps}/{TransientNativeError.MaxSkips}) {TransientNativeError.Origin(e)}.");
+            return [];
+        }
+    }
 
+    /// <summary>Counts the step, then logs, reports, validates, plots and checkpoints as the options ask.</summary>
+    void AfterStep(TrainingSession run, double lr, CancellationToken cancel)
+    {
+        run.Step++;
+        run.BatchInEpoch++;
+        if (run.TotalSteps is { } total && run.Step >= total) run.Done = true;
+        run.Stopped = !run.Done && cancel.IsCancellationRequested;
+
+        bool logRow = run.Step % options.LogEvery == 0 || run.Finished;
+        double now = run.Elapsed;
+        var averages = run.Window.Averages();
+        double samplesPerSecond = run.Window.SamplesPerSecond(now);
+        if (logRow)
+        {
+            var row = new List<(string, double)> { ("step", run.Step), ("epoch", run.Epoch) };
+            row.AddRange(run.Window.TermOrder.Select(n => (n, averages.GetValueOrDefault(n, double.NaN))));
+            row.Add(("lr", lr));
+            row.Add(("samples_per_s", samplesPerSecond));
+            row.Add(("wall_s", now));
+            run.Logs.Steps.Append(row);
+        }
+        TimeSpan? eta = run.TotalSteps is { } ts && run.Step > run.StartStep
+            ? TimeSpan.FromSeconds(run.ClockSeconds / (run.Step - run.StartStep) * (ts - run.Step)) : null;
+        progress.Report(new TrainingStatus(run.Step, run.TotalSteps, run.Epoch, options.Epochs, averages, lr, samplesPerSecond, TimeSpan.FromSeconds(now), eta, logRow));
+        if (logRow) run.Window.Reset(now);
+
+        if (options.ValidateEvery > 0 && run.Step % options.ValidateEvery == 0) Validate(run);
+        if (run.Step % options.PlotEvery == 0) Plot(run);
+        if (run.Step % options.CheckpointEvery == 0 || run.Finished) SaveCheckpoint(run);
+    }
+
+    /// <summary>A last validation when done, the shipped weights (<c>generator.safetensors</c>) and the final plots.</summary>
+    TrainingResult Finish(TrainingSession run)
+    {
+        if (run.Done && (run.LastValidation is null || run.LastValidation.Step != run.Step)) Validate(run);
+        if (run.Stopped) progress.Message($"Stopped at step {run.Step}; resume with --resume.");
         var weights = Out("generator.safetensors");
-        StateDictIO.Save(generator, weights, WeightsMetadata(step, lastValidation));
-        Plot();
+        StateDictIO.Save(task.Generator, weights, WeightsMetadata(run.Step, run.LastValidation));
+        Plot(run);
         var bestPath = File.Exists(Out("best.safetensors")) ? Out("best.safetensors") : null;
-        return new TrainingResult(step, epoch, stopped, weights, bestPath, lastValidation);
+        return new TrainingResult(run.Step, run.Epoch, run.Stopped, weights, bestPath, run.LastValidation);
+    }
+
+    void SaveCheckpoint(TrainingSession run) =>
+        Checkpoint.Save(run.CheckpointPath, task.Name, run.State, task.Generator, run.GeneratorOptimizer, Discriminator, run.DiscriminatorOptimizer,
+            warning => { if (!run.WarnedOptimizer) progress.Message("warning: " + warning); run.WarnedOptimizer = true; });
+
+    void Plot(TrainingSession run) => run.Logs.Plot(run.Window.TermOrder, progress.Message);
+
+    /// <summary>Validates (when a validation source exists), keeps <c>best.safetensors</c> and appends to val.csv.</summary>
+    void Validate(TrainingSession run)
+    {
+        if (validation is null) return;
+        var result = RunValidation(run.Step, run.Epoch, run.Best);
+        if (result.IsBest)
+        {
+            run.Best = result.ForegroundMse;
+            StateDictIO.Save(task.Generator, Out("best.safetensors"), WeightsMetadata(run.Step, result));
+        }
+        run.Logs.Validation.Append([("step", run.Step), ("epoch", run.Epoch), ("mse", result.Mse), ("fmse", result.ForegroundMse), ("psnr", result.Psnr), ("samples", result.Samples), ("wall_s", run.Elapsed)]);
+        run.LastValidation = result;
+        progress.Validated(result);
     }
 
     long? PlannedSteps(int? batchesPerEpoch)

@@ -42,7 +42,7 @@ public sealed record TrainerOptions
     public long? MaxSteps { get; init; }
 
     /// <summary>Generator optimizer name in the <see cref="OptimizerRegistry"/> (adamw, adam, sgd, rmsprop, lion when registered).</summary>
-    public string Optimizer { get; init; } = "adamw";
+    public string Optimizer { get; init; } = OptimizerRegistry.AdamW;
 
     /// <summary>Generator optimizer hyper-parameters.</summary>
     public OptimizerSettings OptimizerSettings { get; init; } = new();

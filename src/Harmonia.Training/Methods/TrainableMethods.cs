@@ -1,5 +1,5 @@
-using Harmonia.Core.Errors;
 using Harmonia.Core.Methods;
+using Harmonia.Core.Registry;
 using Harmonia.Training.Contracts;
 
 namespace Harmonia.Training.Methods;
@@ -17,27 +17,7 @@ public sealed record TrainingContext(MethodSettings Settings, string DataRoot, i
 /// options (each becomes <c>--key</c>; a setting whose default is "false" or "true" becomes a flag), and the factory
 /// building its <see cref="ITrainingTask"/>.
 /// </summary>
-public sealed record TrainableMethod(string Name, string Description, IReadOnlyList<MethodSetting> Options, Func<TrainingContext, ITrainingTask> Factory);
-
-/// <summary>Trainable methods by name.</summary>
-public sealed class TrainableMethodRegistry
-{
-    readonly Dictionary<string, TrainableMethod> methods = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Adds a method; throws when the name is taken.</summary>
-    public void Register(TrainableMethod method)
-    {
-        if (!methods.TryAdd(method.Name, method)) throw new ArgumentException($"Trainable method '{method.Name}' is registered twice.");
-    }
-
-    /// <summary>Every method, sorted by name.</summary>
-    public IReadOnlyList<TrainableMethod> All => methods.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
-
-    /// <summary>The named method; throws <see cref="UsageException"/> when unknown.</summary>
-    public TrainableMethod Get(string name) => methods.TryGetValue(name, out var m)
-        ? m
-        : throw new UsageException($"Unknown trainable method '{name}' (known: {string.Join(", ", All.Select(x => x.Name))}).");
-}
+public sealed record TrainableMethod(string Name, string Description, IReadOnlyList<MethodSetting> Options, Func<TrainingContext, ITrainingTask> Factory) : INamedEntry;
 
 /// <summary>
 /// The composition root of trainable methods: each method adds one line here
@@ -46,9 +26,9 @@ public sealed class TrainableMethodRegistry
 public static class TrainableMethods
 {
     /// <summary>A registry with every trainable method.</summary>
-    public static TrainableMethodRegistry CreateDefault()
+    public static NamedRegistry<TrainableMethod> CreateDefault()
     {
-        var r = new TrainableMethodRegistry();
+        var r = new NamedRegistry<TrainableMethod>("trainable method");
         r.Register(ChannelGainTask.Method);
         r.Register(PHNetTask.Method);
         r.Register(S2CRNet.S2CRNetTraining.Method);

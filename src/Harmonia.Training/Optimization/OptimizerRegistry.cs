@@ -1,4 +1,5 @@
 using Harmonia.Core.Errors;
+using Harmonia.Core.Registry;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,46 +17,40 @@ public sealed record OptimizerSettings(double LearningRate = 2e-4, double Weight
 /// <summary>Builds an optimizer over <paramref name="parameters"/>. Implementations must derive from TorchSharp's <see cref="torch.optim.Optimizer"/> helper so the trainer can change the learning rate and save state.</summary>
 public delegate OptimizerHelper OptimizerFactory(IEnumerable<Parameter> parameters, OptimizerSettings settings);
 
+/// <summary>A registered optimizer: its <c>--optimizer</c> name, a description and its factory.</summary>
+public sealed record OptimizerDescriptor(string Name, string Description, OptimizerFactory Factory) : INamedEntry;
+
 /// <summary>
-/// Optimizers by name. <see cref="CreateDefault"/> holds adamw, adam, sgd and rmsprop; another optimizer (e.g. Lion)
-/// is added with one line there: <c>registry.Register("lion", "Lion (Chen et al. 2023)", (ps, s) =&gt; new Lion(ps, s...));</c>,
-/// or at run time with <see cref="Register"/>.
+/// The optimizers by name (<see cref="NamedRegistry{T}"/>): adamw, adam, sgd, rmsprop and lion. Another optimizer is
+/// one line in <see cref="CreateDefault"/> with a name constant here, or <c>registry.Register(...)</c> at run time.
 /// </summary>
-public sealed class OptimizerRegistry
+public static class OptimizerRegistry
 {
-    readonly Dictionary<string, (string Description, OptimizerFactory Factory)> factories = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>AdamW (the trainer's default).</summary>
+    public const string AdamW = "adamw";
+    /// <summary>Adam.</summary>
+    public const string Adam = "adam";
+    /// <summary>SGD with momentum.</summary>
+    public const string Sgd = "sgd";
+    /// <summary>RMSprop.</summary>
+    public const string RmsProp = "rmsprop";
+    /// <summary>Lion.</summary>
+    public const string Lion = "lion";
 
     /// <summary>The registry with every built-in optimizer.</summary>
-    public static OptimizerRegistry CreateDefault()
-    {
-        var r = new OptimizerRegistry();
-        r.Register("adamw", "AdamW (decoupled weight decay; S²CRNet's choice: lr 2e-4, wd 1e-2)",
-            (ps, s) => torch.optim.AdamW(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay));
-        r.Register("adam", "Adam (L2 weight decay)",
-            (ps, s) => torch.optim.Adam(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay));
-        r.Register("sgd", "SGD with momentum beta1",
-            (ps, s) => torch.optim.SGD(ps, s.LearningRate, s.Beta1, 0, s.WeightDecay));
-        r.Register("rmsprop", "RMSprop (alpha 0.99)",
-            (ps, s) => torch.optim.RMSProp(ps, s.LearningRate, 0.99, s.Epsilon, s.WeightDecay));
-        r.Register("lion", "Lion (Chen et al. 2023; PHNet's choice; beta1/beta2 from the settings, paper defaults 0.9/0.99)", (ps, s) => new Optimizers.Lion(ps, s.LearningRate, s.Beta1, s.Beta2, s.WeightDecay));
-        return r;
-    }
+    public static NamedRegistry<OptimizerDescriptor> CreateDefault() => new NamedRegistry<OptimizerDescriptor>("optimizer")
+        .Register(new(AdamW, "AdamW (decoupled weight decay; S²CRNet's choice: lr 2e-4, wd 1e-2)",
+            (ps, s) => torch.optim.AdamW(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
+        .Register(new(Adam, "Adam (L2 weight decay)",
+            (ps, s) => torch.optim.Adam(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
+        .Register(new(Sgd, "SGD with momentum beta1",
+            (ps, s) => torch.optim.SGD(ps, s.LearningRate, s.Beta1, 0, s.WeightDecay)))
+        .Register(new(RmsProp, "RMSprop (alpha 0.99)",
+            (ps, s) => torch.optim.RMSProp(ps, s.LearningRate, 0.99, s.Epsilon, s.WeightDecay)))
+        .Register(new(Lion, "Lion (Chen et al. 2023; PHNet's choice; beta1/beta2 from the settings, paper defaults 0.9/0.99)",
+            (ps, s) => new Optimizers.Lion(ps, s.LearningRate, s.Beta1, s.Beta2, s.WeightDecay)));
 
-    /// <summary>Adds or replaces an optimizer.</summary>
-    public void Register(string name, string description, OptimizerFactory factory) => factories[name] = (description, factory);
-
-    /// <summary>Registered names, sorted.</summary>
-    public IReadOnlyList<string> Names => factories.Keys.Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>The description of a registered optimizer.</summary>
-    public string Describe(string name) => Find(name).Description;
-
-    /// <summary>Creates the named optimizer. Throws <see cref="UsageException"/> for an unknown name.</summary>
-    public OptimizerHelper Create(string name, IEnumerable<Parameter> parameters, OptimizerSettings settings) =>
-        Find(name).Factory(parameters, settings);
-
-    (string Description, OptimizerFactory Factory) Find(string name) =>
-        factories.TryGetValue(name, out var f)
-            ? f
-            : throw new UsageException($"Unknown optimizer '{name}' (known: {string.Join(", ", Names)}).");
+    /// <summary>Creates the named optimizer over <paramref name="parameters"/> (unknown name: <see cref="UsageException"/>).</summary>
+    public static OptimizerHelper Create(this NamedRegistry<OptimizerDescriptor> registry, string name, IEnumerable<Parameter> parameters, OptimizerSettings settings) =>
+        registry.Get(name).Factory(parameters, settings);
 }

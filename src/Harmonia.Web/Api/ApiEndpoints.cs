@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using System.Globalization;
 using Harmonia.Core.Curves;
 using Harmonia.Core.Imaging;
@@ -40,7 +41,7 @@ public static class ApiEndpoints
             .WithSummary("The parameters of a kept image as JSON (the edited curves when the body has them).");
     }
 
-    static IReadOnlyList<MethodInfo> Methods(HarmonizerRegistry registry) =>
+    static IReadOnlyList<MethodInfo> Methods(NamedRegistry<HarmonizerDescriptor> registry) =>
         registry.All.Select(m => new MethodInfo(
             m.Name,
             m.Description,

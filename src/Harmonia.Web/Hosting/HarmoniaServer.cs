@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using System.Threading.RateLimiting;
 using Harmonia.Core.Methods;
 using Harmonia.Models;
@@ -22,7 +23,7 @@ namespace Harmonia.Web.Hosting;
 public static class HarmoniaServer
 {
     /// <summary>Creates the application (not started). <paramref name="registry"/> defaults to every shipped method.</summary>
-    public static WebApplication Create(ServerOptions options, HarmonizerRegistry? registry = null)
+    public static WebApplication Create(ServerOptions options, NamedRegistry<HarmonizerDescriptor>? registry = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using System.Collections.Concurrent;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Methods;
@@ -9,7 +10,7 @@ namespace Harmonia.Web.Sessions;
 /// once and are not thread-safe: each instance runs one call at a time. Settings that name files are refused,
 /// so no request can make the server read or write a path.
 /// </summary>
-public sealed class MethodPool(HarmonizerRegistry registry)
+public sealed class MethodPool(NamedRegistry<HarmonizerDescriptor> registry)
 {
     /// <summary>Distinct (method, settings) instances kept; a request beyond this gets a short-lived instance.</summary>
     public const int MaxInstances = 32;
@@ -20,7 +21,7 @@ public sealed class MethodPool(HarmonizerRegistry registry)
     readonly ConcurrentDictionary<string, Lazy<Guarded>> instances = new();
 
     /// <summary>The registry the pool creates methods from.</summary>
-    public HarmonizerRegistry Registry => registry;
+    public NamedRegistry<HarmonizerDescriptor> Registry => registry;
 
     sealed class Guarded(IHarmonizer method)
     {

@@ -145,7 +145,7 @@ public class TrainerTests
         var registry = OptimizerRegistry.CreateDefault();
         Assert.Contains("adamw", registry.Names);
         bool called = false;
-        registry.Register("custom", "test", (ps, st) => { called = true; return torch.optim.SGD(ps, st.LearningRate); });
+        registry.Register(new OptimizerDescriptor("custom", "test", (ps, st) => { called = true; return torch.optim.SGD(ps, st.LearningRate); }));
         using var p = new TorchSharp.Modules.Parameter(torch.zeros(2));
         using var opt = registry.Create("custom", [p], new OptimizerSettings());
         Assert.True(called);

@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -117,7 +118,7 @@ public sealed class ApiTests
     public async Task A_full_queue_answers_503_and_a_slow_request_504()
     {
         using var started = new ManualResetEventSlim();
-        var registry = new HarmonizerRegistry().Register(new HarmonizerDescriptor("slow", "sleeps", [], _ => new SlowHarmonizer(started)));
+        var registry = HarmonizerRegistry.CreateEmpty().Register(new HarmonizerDescriptor("slow", "sleeps", [], _ => new SlowHarmonizer(started)));
         await using var server = await TestServer.StartAsync(new ServerOptions { MaxConcurrent = 1, QueueLength = 0, RequestTimeout = TimeSpan.FromMilliseconds(400) }, registry);
         var first = server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
         // The second request must arrive while the first holds the only slot: wait for it to be running, not for a fixed time.

@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Web.Api;
@@ -25,7 +26,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server with <paramref name="options"/> (its Urls replaced by a free loopback port).</summary>
-    public static async Task<TestServer> StartAsync(ServerOptions? options = null, HarmonizerRegistry? registry = null)
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, NamedRegistry<HarmonizerDescriptor>? registry = null)
     {
         var app = HarmoniaServer.Create((options ?? new ServerOptions()) with { Urls = "http://127.0.0.1:0" }, registry);
         await app.StartAsync();

@@ -9,7 +9,7 @@ using Harmonia.Training.Methods.S2CRNet;
 using Spectre.Console;
 using TorchSharp;
 
-namespace Harmonia.Cli.Commands;
+namespace Harmonia.Cli.Commands.Train;
 
 /// <summary>
 /// <c>harmonia train s2crnet-cached</c>: S²CRNet with a frozen encoder, trained from a feature cache (encoder run once
