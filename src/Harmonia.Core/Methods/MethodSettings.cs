@@ -67,6 +67,21 @@ public sealed class MethodSettings
         return d;
     }
 
+    /// <summary>A flag ("true" or "false", any case) or the fallback.</summary>
+    public bool GetBool(string key, bool fallback)
+    {
+        if (!values.TryGetValue(key, out var v)) return fallback;
+        return bool.TryParse(v.Trim(), out var b) ? b : throw new UsageException($"Setting '{key}' must be true or false, got '{v}'.");
+    }
+
+    /// <summary>One of an enum's members by its lower-case name (<see cref="EnumNames"/>), or the fallback.</summary>
+    public T GetChoice<T>(string key, T fallback) where T : struct, Enum
+    {
+        if (!values.TryGetValue(key, out var v) || v.Length == 0) return fallback;
+        return EnumNames.TryParse<T>(v, out var choice) ? choice
+            : throw new UsageException($"Setting '{key}' must be {EnumNames.Choices<T>()}, got '{v}'.");
+    }
+
     /// <summary>Throws a <see cref="UsageException"/> for any key that is not in <paramref name="accepted"/>.</summary>
     public void RejectUnknown(string method, IEnumerable<MethodSetting> accepted)
     {

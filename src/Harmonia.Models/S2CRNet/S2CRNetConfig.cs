@@ -1,3 +1,5 @@
+using Harmonia.Core.Methods;
+
 namespace Harmonia.Models.S2CRNet;
 
 /// <summary>How the raw linear outputs become curve parameters p.</summary>
@@ -75,4 +77,20 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
 
     /// <summary>Number of semantic classes (Core SemanticClass).</summary>
     public const int ClassCount = 5;
+
+    /// <summary>
+    /// The configuration that training settings describe (the keys of <c>harmonia train s2crnet</c>'s own options:
+    /// stages, levels, semantic, activation, backbone, pyramid, hidden, color-stats), at input side <paramref name="inputSize"/>.
+    /// The one parser of these settings; a bad value is a <see cref="Core.Errors.UsageException"/>.
+    /// </summary>
+    public static S2CRNetConfig FromSettings(MethodSettings settings, int inputSize) => new(
+        Stages: settings.GetInt("stages", 2, 1, S2CRNetWeights.MaxStages),
+        Levels: settings.GetInt("levels", 64, 2, 1024),
+        Semantic: settings.GetBool("semantic", false),
+        Activation: settings.GetChoice("activation", CurveActivation.Softplus),
+        InputSize: inputSize,
+        Backbone: settings.GetChoice("backbone", S2CRNetBackbone.SqueezeNet),
+        Pyramid: settings.GetBool("pyramid", false),
+        Hidden: settings.GetInt("hidden", 0, 0, 4096),
+        ColorStats: settings.GetBool("color-stats", false));
 }

@@ -30,13 +30,8 @@ public static class S2CRNetMethod
         var labelName = settings.GetString("label", "")!;
         try { if (labelName.Length > 0) label = SemanticLabels.Parse(labelName); }
         catch (FormatException e) { throw new UsageException(e.Message); }
-        var activation = settings.GetString("activation", "")!.ToLowerInvariant() switch
-        {
-            "" => (CurveActivation?)null,
-            "softplus" => CurveActivation.Softplus,
-            "identity" => CurveActivation.Identity,
-            var other => throw new UsageException($"Setting 'activation' must be softplus or identity, got '{other}'."),
-        };
+        CurveActivation? activation = string.IsNullOrEmpty(settings.GetString("activation", "")) ? null
+            : settings.GetChoice("activation", CurveActivation.Softplus);
         Func<S2CRNetConfig, S2CRNetConfig> adjust = c => activation is { } a ? c with { Activation = a } : c;
         var path = settings.GetString("model", "");
         var model = string.IsNullOrEmpty(path) ? S2CRNetWeights.LoadEmbedded(adjust) : S2CRNetWeights.Load(path, adjust);

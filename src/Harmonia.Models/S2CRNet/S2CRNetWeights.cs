@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harmonia.Core.Errors;
+using Harmonia.Core.Methods;
 using Harmonia.Models.Weights;
 using static TorchSharp.torch;
 
@@ -24,13 +25,13 @@ public static class S2CRNetWeights
     /// <summary>Metadata describing <paramref name="config"/> (stored with the weights).</summary>
     public static IReadOnlyDictionary<string, string> Metadata(S2CRNetConfig config) => new Dictionary<string, string>
     {
-        ["method"] = "s2crnet",
+        ["method"] = S2CRNetMethod.Name,
         ["stages"] = config.Stages.ToString(CultureInfo.InvariantCulture),
         ["levels"] = config.Levels.ToString(CultureInfo.InvariantCulture),
         ["semantic"] = config.Semantic ? "true" : "false",
-        ["activation"] = config.Activation.ToString().ToLowerInvariant(),
+        ["activation"] = EnumNames.Of(config.Activation),
         ["input_size"] = config.InputSize.ToString(CultureInfo.InvariantCulture),
-        ["backbone"] = config.Backbone switch { S2CRNetBackbone.ResNet18 => "resnet18", S2CRNetBackbone.None => "none", _ => "squeezenet" },
+        ["backbone"] = EnumNames.Of(config.Backbone),
         ["pyramid"] = config.Pyramid ? "true" : "false",
         ["hidden"] = config.Hidden.ToString(CultureInfo.InvariantCulture),
         ["color_stats"] = config.ColorStats ? "true" : "false",
@@ -129,25 +130,16 @@ public static class S2CRNetWeights
             int.TryParse(Get(key, fallback), System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 && v <= max
                 ? v
                 : throw new HarmoniaException($"metadata '{key}' must be an integer from 1 to {max}, got '{Get(key, fallback)}'.");
-        var activation = Get("activation", "identity") switch
-        {
-            "softplus" => CurveActivation.Softplus,
-            "identity" => CurveActivation.Identity,
-            var other => throw new HarmoniaException($"unknown curve activation '{other}' in the weights' metadata."),
-        };
+        if (!EnumNames.TryParse<CurveActivation>(Get("activation", "identity"), out var activation))
+            throw new HarmoniaException($"unknown curve activation '{Get("activation", "")}' in the weights' metadata.");
         long plainRows = shapes.TryGetValue("fusion.cr1.fc_b_1.fc1.weight", out var shape) && shape.Length == 2 ? shape[0] : 3 * 64;
         int levels = Int("levels", (plainRows / 3).ToString(CultureInfo.InvariantCulture), 1024);
         int inputSize = Int("input_size", "256", 1024);
         // Harmonia metadata (any of its keys; every key is range-checked before the network is built).
         if (new[] { "semantic", "stages", "levels", "input_size", "backbone" }.Any(metadata.ContainsKey))
             return new S2CRNetConfig(Int("stages", stages.ToString(CultureInfo.InvariantCulture), MaxStages), levels, Get("semantic", "false") == "true", activation, inputSize,
-                Backbone: Get("backbone", "squeezenet") switch
-                {
-                    "squeezenet" => S2CRNetBackbone.SqueezeNet,
-                    "resnet18" => S2CRNetBackbone.ResNet18,
-                    "none" => S2CRNetBackbone.None,
-                    var other => throw new HarmoniaException($"unknown backbone '{other}' in the weights' metadata."),
-                },
+                Backbone: EnumNames.TryParse<S2CRNetBackbone>(Get("backbone", "squeezenet"), out var backbone) ? backbone
+                    : throw new HarmoniaException($"unknown backbone '{Get("backbone", "")}' in the weights' metadata."),
                 Pyramid: Get("pyramid", "false") == "true",
                 // Metadata sizes the network: bounded before anything is allocated from it.
                 Hidden: Get("hidden", "0") == "0" ? 0 : Int("hidden", "0", 4096),

@@ -1,4 +1,3 @@
-using Harmonia.Core.Errors;
 using Harmonia.Core.Methods;
 using Harmonia.Models.S2CRNet;
 
@@ -11,7 +10,7 @@ public static class S2CRNetTraining
 {
     /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
     public static readonly TrainableMethod Method = new(
-        "s2crnet",
+        S2CRNetMethod.Name,
         "S2CRNet (AAAI'22): SqueezeNet fg/bg encoding -> cascaded per-channel curves; relative L1 over the mask summed over stages.",
         [
             new MethodSetting("stages", "cascaded CRM stages N (S2CRNet-C: 2)", "2"),
@@ -27,36 +26,12 @@ public static class S2CRNetTraining
         ],
         context => Create(context.Settings, context.Size));
 
-    /// <summary>squeezenet or resnet18.</summary>
-    public static S2CRNetBackbone ParseBackbone(string name) => name.ToLowerInvariant() switch
-    {
-        "squeezenet" => S2CRNetBackbone.SqueezeNet,
-        "resnet18" => S2CRNetBackbone.ResNet18,
-        "none" => S2CRNetBackbone.None,
-        var other => throw new UsageException($"--backbone must be squeezenet, resnet18 or none, got '{other}'."),
-    };
-
-    /// <summary>Builds the task from settings.</summary>
+    /// <summary>Builds the task from settings (parsed by <see cref="S2CRNetConfig.FromSettings"/>).</summary>
     public static S2CRNetTrainingTask Create(MethodSettings settings, int size = 256)
     {
-        var activation = settings.GetString("activation", "softplus")!.ToLowerInvariant() switch
-        {
-            "softplus" => CurveActivation.Softplus,
-            "identity" => CurveActivation.Identity,
-            var other => throw new UsageException($"--activation must be softplus or identity, got '{other}'."),
-        };
-        var config = new S2CRNetConfig(
-            Stages: settings.GetInt("stages", 2, 1, 8),
-            Levels: settings.GetInt("levels", 64, 2, 1024),
-            Semantic: bool.TryParse(settings.GetString("semantic", "false"), out var sem) && sem,
-            Activation: activation,
-            InputSize: size,
-            Backbone: ParseBackbone(settings.GetString("backbone", "squeezenet")!),
-            Pyramid: bool.TryParse(settings.GetString("pyramid", "false"), out var pyr) && pyr,
-            Hidden: settings.GetInt("hidden", 0, 0, 4096),
-            ColorStats: bool.TryParse(settings.GetString("color-stats", "false"), out var cs) && cs);
+        var config = S2CRNetConfig.FromSettings(settings, size);
         var backbone = settings.GetString("init-backbone", "");
-        bool freeze = bool.TryParse(settings.GetString("freeze-backbone", "false"), out var f) && f;
+        bool freeze = settings.GetBool("freeze-backbone", false);
         return new S2CRNetTrainingTask(new S2CRNetModel(config), string.IsNullOrWhiteSpace(backbone) ? null : backbone, freeze);
     }
 }
