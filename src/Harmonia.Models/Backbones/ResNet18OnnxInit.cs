@@ -1,3 +1,4 @@
+using Harmonia.Core.Files;
 using System.Reflection;
 using Harmonia.Core.Errors;
 using Harmonia.Models.Weights;
@@ -27,10 +28,9 @@ public static class ResNet18OnnxInit
     /// </summary>
     public static string? DefaultPath()
     {
-        var env = Environment.GetEnvironmentVariable("HARMONIA_RESNET18_ONNX");
-        if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? env : null;
-        var beside = Path.Combine(AppContext.BaseDirectory, "models", "ResNet18.onnx");
-        if (File.Exists(beside)) return beside;
+        const string variable = "HARMONIA_RESNET18_ONNX";
+        var found = ModelLocator.Find(ModelLocator.Shipped("ResNet18.onnx"), variable);
+        if (found is not null || Environment.GetEnvironmentVariable(variable) is { Length: > 0 }) return found;
         return PackageFile(ModelRelativePath);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harmonia.Core.Errors;
+using Harmonia.Core.Files;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
@@ -104,13 +105,8 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         this.cellSize = cellSize;
     }
 
-    static string ResolveModel(string path)
-    {
-        if (File.Exists(path)) return path;
-        var beside = Path.Combine(AppContext.BaseDirectory, path);
-        if (!Path.IsPathRooted(path) && File.Exists(beside)) return beside;
-        throw new HarmoniaException($"PHNet weights not found at '{path}' (set --set model=PATH).");
-    }
+    static string ResolveModel(string path) =>
+        ModelLocator.Find(path) ?? throw new HarmoniaException($"PHNet weights not found at '{path}' (set --set model=PATH).");
 
     /// <inheritdoc />
     public RgbImage Harmonize(RgbImage composite, Mask mask)

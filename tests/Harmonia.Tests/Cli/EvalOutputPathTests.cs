@@ -15,20 +15,13 @@ public sealed class EvalOutputPathTests : IDisposable
         tmp.Dispose();
     }
 
-    static void AssertOneLine(CliResult r, int exitCode, string fragment)
-    {
-        Assert.True(exitCode == r.ExitCode, $"exit {r.ExitCode}: {r.StdErr}");
-        var line = Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(fragment, line, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("unexpected failure", line);
-    }
 
     [Fact]
     public void Json_onto_the_list_file_is_refused_and_the_list_kept()
     {
         var list = Path.Combine(data.Root, "SubA", "SubA_test.txt");
         File.WriteAllLines(list, ["x1_1_1.png", "x1_2_1.png"]);
-        AssertOneLine(CliProcess.Run("eval", data.Root, "--method", "reinhard", "--json", list), 2, "dataset's files");
+        CliAssert.OneLine(CliProcess.Run("eval", data.Root, "--method", "reinhard", "--json", list), 2, "dataset's files");
         Assert.Equal(["x1_1_1.png", "x1_2_1.png"], File.ReadAllLines(list));
     }
 
@@ -43,7 +36,7 @@ public sealed class EvalOutputPathTests : IDisposable
         Directory.Delete(Path.Combine(link, "SubA"));
         Directory.CreateSymbolicLink(Path.Combine(link, "SubA"), composites);
         var r = CliProcess.Run("eval", data.Root, "--method", "reinhard", "--split", "all", "--save-outputs", link);
-        AssertOneLine(r, 2, "overwrite");
+        CliAssert.OneLine(r, 2, "overwrite");
         foreach (var (f, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(f));
     }
 
@@ -52,10 +45,10 @@ public sealed class EvalOutputPathTests : IDisposable
     {
         var file = tmp.File("a-file");
         File.WriteAllText(file, "x");
-        AssertOneLine(CliProcess.Run("eval", data.Root, "--method", "reinhard", "--split", "all", "--save-outputs", Path.Combine(file, "sub")), 1, "cannot save outputs");
+        CliAssert.OneLine(CliProcess.Run("eval", data.Root, "--method", "reinhard", "--split", "all", "--save-outputs", Path.Combine(file, "sub")), 1, "cannot save outputs");
         var both = tmp.File("o");
         var r = CliProcess.Run("eval", data.Root, "--method", "reinhard", "--split", "all", "--save-outputs", both, "--json", both);
-        AssertOneLine(r, 2, "folder");
+        CliAssert.OneLine(r, 2, "folder");
         Assert.False(Directory.Exists(both) && Directory.GetFiles(both, "*.png", SearchOption.AllDirectories).Length > 0, "outputs were written");
     }
 }

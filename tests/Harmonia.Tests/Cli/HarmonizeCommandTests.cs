@@ -24,15 +24,6 @@ public sealed class HarmonizeCommandTests : IDisposable
 
     static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    /// <summary>A failure must be one line on stderr with no stack trace.</summary>
-    static void AssertOneLineError(CliResult r, int exitCode, string fragment)
-    {
-        Assert.Equal(exitCode, r.ExitCode);
-        var lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.Contains(fragment, lines[0], StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("   at ", r.StdErr);
-    }
 
     [Fact]
     public void Harmonizes_and_keeps_background_bit_identical_and_inputs_untouched()
@@ -45,15 +36,11 @@ public sealed class HarmonizeCommandTests : IDisposable
         var c = ImageCodec.Read(composite);
         var o = ImageCodec.Read(output);
         var m = ImageCodec.ReadMask(mask);
+        ImageAssert.BackgroundUnchanged(c, o, m);
         int changed = 0;
         for (int i = 0; i < m.Alpha.Length; i++)
-        {
             for (int k = 0; k < 3; k++)
-            {
-                if (m.Alpha[i] == 0f) Assert.Equal(c.Pixels[3 * i + k], o.Pixels[3 * i + k]);
-                else if (c.Pixels[3 * i + k] != o.Pixels[3 * i + k]) changed++;
-            }
-        }
+                if (m.Alpha[i] != 0f && c.Pixels[3 * i + k] != o.Pixels[3 * i + k]) changed++;
         Assert.True(changed > 100, $"only {changed} foreground values changed");
     }
 
@@ -61,7 +48,7 @@ public sealed class HarmonizeCommandTests : IDisposable
     public void Missing_composite_fails_with_one_line_and_no_output()
     {
         var output = tmp.File("out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", tmp.File("nope.jpg"), mask, "-o", output), 1, "not found");
+        CliAssert.OneLine(CliProcess.Run("harmonize", tmp.File("nope.jpg"), mask, "-o", output), 1, "not found");
         Assert.False(File.Exists(output));
     }
 
@@ -71,11 +58,11 @@ public sealed class HarmonizeCommandTests : IDisposable
         var bad = tmp.File("bad.jpg");
         File.WriteAllText(bad, "this is text, not a JPEG");
         var output = tmp.File("out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", bad, mask, "-o", output), 1, "not a supported image");
+        CliAssert.OneLine(CliProcess.Run("harmonize", bad, mask, "-o", output), 1, "not a supported image");
         var truncated = tmp.File("trunc.png");
         var bytes = File.ReadAllBytes(composite);
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 3)]);
-        AssertOneLineError(CliProcess.Run("harmonize", truncated, mask, "-o", output), 1, "cannot read");
+        CliAssert.OneLine(CliProcess.Run("harmonize", truncated, mask, "-o", output), 1, "cannot read");
         Assert.False(File.Exists(output));
     }
 
@@ -85,7 +72,7 @@ public sealed class HarmonizeCommandTests : IDisposable
         var small = tmp.File("small_mask.png");
         ImageCodec.WriteMask(TestImages.Ellipse(20, 20), small);
         var output = tmp.File("out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", composite, small, "-o", output), 1, "20x20");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, small, "-o", output), 1, "20x20");
         Assert.False(File.Exists(output));
     }
 
@@ -107,7 +94,7 @@ public sealed class HarmonizeCommandTests : IDisposable
         var full = tmp.File("full_mask.png");
         ImageCodec.WriteMask(Mask.Filled(48, 40, 1f), full);
         var output = tmp.File("out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", composite, full, "-o", output, "--method", "reinhard"), 1, "no background");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, full, "-o", output, "--method", "reinhard"), 1, "no background");
         Assert.False(File.Exists(output));
     }
 
@@ -115,7 +102,7 @@ public sealed class HarmonizeCommandTests : IDisposable
     public void Unwritable_output_fails_without_partial_files()
     {
         var output = Path.Combine(tmp.Path, "no-such-folder", "out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", output, "--method", "reinhard"), 1, "cannot write");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, mask, "-o", output, "--method", "reinhard"), 1, "cannot write");
         Assert.Equal(2, Directory.GetFiles(tmp.Path).Length);
     }
 
@@ -123,7 +110,7 @@ public sealed class HarmonizeCommandTests : IDisposable
     public void Output_over_an_input_is_refused_and_the_input_kept()
     {
         var before = Hash(composite);
-        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", composite, "--method", "reinhard"), 2, "overwrite");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, mask, "-o", composite, "--method", "reinhard"), 2, "overwrite");
         Assert.Equal(before, Hash(composite));
     }
 
@@ -136,14 +123,14 @@ public sealed class HarmonizeCommandTests : IDisposable
     public void Usage_errors_exit_2(string option, string value, string fragment)
     {
         var output = tmp.File("out.png");
-        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", output, option, value), 2, fragment);
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, mask, "-o", output, option, value), 2, fragment);
         Assert.False(File.Exists(output));
     }
 
     [Fact]
     public void Unsupported_output_format_is_a_usage_error()
     {
-        AssertOneLineError(CliProcess.Run("harmonize", composite, mask, "-o", tmp.File("out.tiff")), 2, "format");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, mask, "-o", tmp.File("out.tiff")), 2, "format");
     }
 
     [Fact]

@@ -46,12 +46,12 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
                 var dir = Path.GetDirectoryName(realPath)!;
                 var (composite, mask) = FileHarmonizer.Load(Path.Combine(dir, stem + "_composite.jpg"), Path.Combine(dir, stem + "_mask.png"), 0.5f);
                 var real = ImageCodec.Read(realPath);
-                output.WriteLine($"{method} {stem} (example composite): fMSE {Fmse(composite, real, mask):F1} -> {Fmse(harmonizer.Harmonize(composite, mask), real, mask):F1}");
+                output.WriteLine($"{method} {stem} (example composite): fMSE {ImageAssert.ForegroundMse(composite, real, mask):F1} -> {ImageAssert.ForegroundMse(harmonizer.Harmonize(composite, mask), real, mask):F1}");
                 for (int i = 0; i < Draws; i++)
                 {
                     var casted = new CastFamily().Sample(new PerturbationContext(real, mask, null, null, stem, "other"),
                         SampleRng.FromKey(7, stem, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Image;
-                    double b = Fmse(casted, real, mask), a = Fmse(harmonizer.Harmonize(casted, mask), real, mask);
+                    double b = ImageAssert.ForegroundMse(casted, real, mask), a = ImageAssert.ForegroundMse(harmonizer.Harmonize(casted, mask), real, mask);
                     output.WriteLine($"{method} {stem} cast {i}: fMSE {b:F1} -> {a:F1}");
                     before += b;
                     after += a;
@@ -66,10 +66,4 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
         }
     }
 
-    static double Fmse(RgbImage image, RgbImage real, Mask mask)
-    {
-        var fg = mask.ToBinary();
-        var (_, foreground) = PixelErrors.SquaredErrors(image, real, fg);
-        return foreground / (3.0 * fg.Count(b => b != 0));
-    }
 }

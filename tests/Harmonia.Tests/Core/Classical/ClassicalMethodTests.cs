@@ -59,8 +59,8 @@ public class ClassicalMethodTests(ITestOutputHelper output)
     public void Shifted_foreground_moves_toward_the_truth(string method, double minFactor)
     {
         var (real, mask, composite) = ShiftedScene();
-        double before = ForegroundMse(composite, real, mask);
-        double after = ForegroundMse(Create(method).Harmonize(composite, mask), real, mask);
+        double before = ImageAssert.ForegroundMse(composite, real, mask);
+        double after = ImageAssert.ForegroundMse(Create(method).Harmonize(composite, mask), real, mask);
         output.WriteLine($"{method}: fMSE {before:F1} -> {after:F1} (x{before / after:F1})");
         Assert.True(after * minFactor < before, $"{method}: fMSE {before:F1} -> {after:F1}, expected a drop by {minFactor}x");
     }
@@ -86,8 +86,8 @@ public class ClassicalMethodTests(ITestOutputHelper output)
                 var real = ImageCodec.Read(Path.Combine(root, "photos", f[0]));
                 var mask = ImageCodec.ReadMask(Path.Combine(root, "photo-masks", f[2]));
                 var composite = TestImages.ShiftForeground(real, mask, 40, -30, 20);
-                shift += ForegroundMse(composite, real, mask);
-                disagreement += ForegroundMse(Create(method).Harmonize(composite, mask), Create(method).Harmonize(real, mask), mask);
+                shift += ImageAssert.ForegroundMse(composite, real, mask);
+                disagreement += ImageAssert.ForegroundMse(Create(method).Harmonize(composite, mask), Create(method).Harmonize(real, mask), mask);
             }
             output.WriteLine($"{method}: fMSE(composite, real) {shift / names.Length:F1}, fMSE(h(composite), h(real)) {disagreement / names.Length:F1}");
             // Measured ratios: reinhard 2.6 (log space is not shift-invariant and clipping at 255 differs),

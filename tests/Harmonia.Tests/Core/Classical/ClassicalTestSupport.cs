@@ -7,24 +7,6 @@ namespace Harmonia.Tests.Core.Classical;
 /// <summary>Measurements shared by the classical-method tests.</summary>
 static class ClassicalTestSupport
 {
-    /// <summary>fMSE: squared error summed over binary-foreground pixels and channels / (foreground pixels · 3).</summary>
-    public static double ForegroundMse(RgbImage a, RgbImage b, Mask mask)
-    {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < mask.Alpha.Length; i++)
-        {
-            if (!mask.IsForeground(i)) continue;
-            n++;
-            for (int c = 0; c < 3; c++)
-            {
-                double d = a.Pixels[3 * i + c] - b.Pixels[3 * i + c];
-                sum += d * d;
-            }
-        }
-        return sum / (n * 3.0);
-    }
-
     /// <summary>Double-precision moments of a per-pixel feature over the binary foreground and background.</summary>
     public static RegionMoments Moments(RgbImage image, Mask mask, Func<byte, byte, byte, Vec3> feature)
     {

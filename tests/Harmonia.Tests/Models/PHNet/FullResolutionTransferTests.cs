@@ -1,3 +1,4 @@
+using Harmonia.Tests.Support;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Rendering;
 using Harmonia.Core.Transfer;
@@ -103,9 +104,7 @@ public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.InRange(MeanFg(result, 0) - MeanFg(composite, 0), 16, 24);
         Assert.InRange(MeanFg(result, 2) - MeanFg(composite, 2), -18, -12);
         // Background bytes are untouched.
-        for (int i = 0; i < W * H; i++)
-            if (mask.Alpha[i] == 0f)
-                for (int c = 0; c < 3; c++) Assert.Equal(composite.Pixels[i * 3 + c], result.Pixels[i * 3 + c]);
+        ImageAssert.BackgroundUnchanged(composite, result, mask);
     }
 
     [Fact]
@@ -131,9 +130,7 @@ public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper ou
         using var harmonizer = new PHNetHarmonizer(new PHNetModel(PHNetConfig.Scaled(8, PHNetOutput.Sigmoid)), workingSize: 100);
         var harmonized = harmonizer.Harmonize(composite, mask);
         Assert.Equal((W, H), (harmonized.Width, harmonized.Height));
-        for (int i = 0; i < W * H; i++)
-            if (mask.Alpha[i] == 0f)
-                for (int c = 0; c < 3; c++) Assert.Equal(composite.Pixels[i * 3 + c], harmonized.Pixels[i * 3 + c]);
+        ImageAssert.BackgroundUnchanged(composite, harmonized, mask);
         Assert.False(harmonized.ContentEquals(composite));
     }
 }
