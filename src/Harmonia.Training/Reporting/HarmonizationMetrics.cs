@@ -22,7 +22,7 @@ public static class HarmonizationMetrics
         using var noGrad = torch.no_grad();
         var p = ToInterleaved(prediction.detach());
         var r = ToInterleaved(real.detach());
-        var m = mask.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var m = mask.detach().to_type(ScalarType.Float32).contiguous().cpu().data<float>().ToArray();
         int n = (int)prediction.shape[0], h = (int)prediction.shape[2], w = (int)prediction.shape[3], plane = h * w;
         var scores = new ImageScores[n];
         for (int i = 0; i < n; i++)
