@@ -1,3 +1,4 @@
+using Harmonia.Core.Randomness;
 using System.CommandLine;
 using System.Diagnostics;
 using Harmonia.Core.Datasets;
@@ -115,7 +116,7 @@ public static class LoaderBench
                 double b = sw.Elapsed.TotalMilliseconds;
                 var r = Harmonia.Core.Imaging.ImageCodec.Read(s.RealPath!);
                 double d = sw.Elapsed.TotalMilliseconds;
-                SampleAugmenter.Render(c, m, r, options, new Random(1), comp, mask, real);
+                SampleAugmenter.Render(c, m, r, options, SeededRandom.FromValues(1), comp, mask, real);
                 double e = sw.Elapsed.TotalMilliseconds;
                 if (pass == 0) continue;
                 tc += a; tm += b - a; tr += d - b; ta += e - d;

@@ -24,10 +24,8 @@ public sealed record SampleEvaluation(
     ImageScores Composite, ImageScores? Method, double? MethodSeconds, string? Warning);
 
 /// <summary>
-/// Means of per-sample metrics over a group of samples (the field's convention: the mean of per-image MSE, PSNR,
-/// fMSE …, not the metric of pooled errors). Non-finite per-sample values (+∞ PSNR of an exact match, NaN foreground
-/// metrics of an empty mask) are left out of the mean and counted in <see cref="NonFinite"/>; a mean with no finite
-/// value is NaN.
+/// Means of per-sample metrics over a group of samples, aggregated by <see cref="ScoreMeans"/> (mean of per-image
+/// values; non-finite values left out and counted in <see cref="NonFinite"/>).
 /// </summary>
 /// <param name="Group">Subset name, "all", or a foreground-ratio bucket label.</param>
 /// <param name="Count">Number of samples in the group.</param>
@@ -42,27 +40,8 @@ public sealed record GroupSummary(
     /// <summary>Summarizes <paramref name="scores"/> under the label <paramref name="group"/>.</summary>
     public static GroupSummary Of(string group, IReadOnlyList<ImageScores> scores)
     {
-        var names = ImageScores.MetricNames;
-        var sums = new double[names.Count];
-        var counts = new int[names.Count];
-        foreach (var s in scores)
-        {
-            var v = s.Values();
-            for (int k = 0; k < v.Length; k++)
-            {
-                if (!double.IsFinite(v[k])) continue;
-                sums[k] += v[k];
-                counts[k]++;
-            }
-        }
-        var means = new double[names.Count];
-        var nonFinite = new Dictionary<string, int>();
-        for (int k = 0; k < names.Count; k++)
-        {
-            means[k] = counts[k] == 0 ? double.NaN : sums[k] / counts[k];
-            if (counts[k] < scores.Count) nonFinite[names[k]] = scores.Count - counts[k];
-        }
-        return new GroupSummary(group, scores.Count, means[0], means[1], means[2], means[3], means[4], means[5], nonFinite);
+        var m = ScoreMeans.Of(scores);
+        return new GroupSummary(group, m.Count, m.Mse, m.Psnr, m.Fmse, m.Fpsnr, m.Ssim, m.Fssim, m.NonFinite);
     }
 }
 

@@ -54,20 +54,29 @@ public abstract class MetricProtocol : Registry.INamedEntry
     /// <summary>
     /// Scores <paramref name="prediction"/> (same size as the original real image) against a prepared reference.
     /// </summary>
-    public ImageScores Score(ScoringReference reference, RgbImage prediction)
+    public ImageScores Score(ScoringReference reference, RgbImage prediction) => Score(reference, prediction, withSsim: true);
+
+    /// <summary>
+    /// Scores MSE, PSNR, fMSE and fPSNR only (SSIM and fSSIM are NaN): the same numbers as <see cref="Score(ScoringReference, RgbImage)"/>
+    /// without SSIM's cost, for the synthetic-data quality gate, dataset statistics and training validation.
+    /// </summary>
+    public ImageScores ScoreErrors(ScoringReference reference, RgbImage prediction) => Score(reference, prediction, withSsim: false);
+
+    ImageScores Score(ScoringReference reference, RgbImage prediction, bool withSsim)
     {
         if (prediction.Width != reference.OriginalWidth || prediction.Height != reference.OriginalHeight)
             throw new HarmoniaException(
                 $"Prediction is {prediction.Width}x{prediction.Height} but the real image is {reference.OriginalWidth}x{reference.OriginalHeight}.");
-        return ScoreAtEvaluationResolution(reference, ToEvaluationResolution(prediction, reference.Real.Width, reference.Real.Height));
+        return ScoreAtEvaluationResolution(reference, ToEvaluationResolution(prediction, reference.Real.Width, reference.Real.Height), withSsim);
     }
 
     /// <summary>
     /// Scores a prediction already at evaluation resolution. The default: MSE over all values, fMSE by
     /// <see cref="ForegroundMse"/> over the binary foreground, PSNR/fPSNR with <see cref="PsnrPeak"/>, SSIM on the
-    /// images and fSSIM over the binary foreground.
+    /// images and fSSIM over the binary foreground (NaN when <paramref name="withSsim"/> is false).
+    /// The empty-mask rule: with no foreground pixel, fMSE, fPSNR and fSSIM are NaN (never 0).
     /// </summary>
-    protected virtual ImageScores ScoreAtEvaluationResolution(ScoringReference reference, RgbImage p)
+    protected virtual ImageScores ScoreAtEvaluationResolution(ScoringReference reference, RgbImage p, bool withSsim)
     {
         var real = reference.Real;
         int pixels = real.PixelCount;
@@ -75,6 +84,7 @@ public abstract class MetricProtocol : Registry.INamedEntry
         double mse = sse / (3.0 * pixels);
         double fmse = reference.ForegroundCount == 0 ? double.NaN : ForegroundMse(fgSse, reference.ForegroundCount, pixels);
         double peak = PsnrPeak(p, real);
+        if (!withSsim) return new ImageScores(mse, Psnr(mse, peak), fmse, Psnr(fmse, peak), double.NaN, double.NaN);
         var map = Ssim.Map(p, real, SsimDataRange);
         return new ImageScores(
             mse, Psnr(mse, peak), fmse, Psnr(fmse, peak),
@@ -83,6 +93,9 @@ public abstract class MetricProtocol : Registry.INamedEntry
 
     /// <summary>Prepares and scores in one call (for a single prediction).</summary>
     public ImageScores Score(RgbImage prediction, RgbImage real, Mask mask) => Score(Prepare(real, mask), prediction);
+
+    /// <summary>Prepares and scores without SSIM in one call (see <see cref="ScoreErrors(ScoringReference, RgbImage)"/>).</summary>
+    public ImageScores ScoreErrors(RgbImage prediction, RgbImage real, Mask mask) => ScoreErrors(Prepare(real, mask), prediction);
 
     /// <summary>
     /// 10·log10(peak² / mse): +∞ when <paramref name="mse"/> is 0 (identical images), NaN when it is NaN.

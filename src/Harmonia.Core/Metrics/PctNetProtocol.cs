@@ -49,7 +49,7 @@ public sealed class PctNetProtocol : MetricProtocol
     }
 
     /// <inheritdoc />
-    protected override ImageScores ScoreAtEvaluationResolution(ScoringReference reference, RgbImage p)
+    protected override ImageScores ScoreAtEvaluationResolution(ScoringReference reference, RgbImage p, bool withSsim)
     {
         var real = reference.Real;
         var levels = reference.SoftLevels!;
@@ -61,6 +61,7 @@ public sealed class PctNetProtocol : MetricProtocol
         double maskedSse = weightedSse / 255.0, maskSum = levelSum / 255.0;
         double mse = maskedSse / (3.0 * pixels);
         double fmse = levelSum == 0 ? double.NaN : maskedSse / (3.0 * maskSum + Epsilon);
+        if (!withSsim) return new ImageScores(mse, StabilizedPsnr(mse), fmse, StabilizedPsnr(fmse), double.NaN, double.NaN);
         var map = BlendedSsimMap(p, real, levels);
         return new ImageScores(
             mse, StabilizedPsnr(mse), fmse, StabilizedPsnr(fmse),

@@ -1,5 +1,5 @@
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Color;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -41,10 +41,10 @@ public sealed class CastFamily : IPerturbationFamily
         ["offset_b"] = new(-0.05, 0.05),
     };
 
-    double Draw(string name, SampleRng rng) => rng.Uniform(Ranges[name].Min, Ranges[name].Max);
+    double Draw(string name, SeededRandom rng) => rng.Uniform(Ranges[name].Min, Ranges[name].Max);
 
     /// <inheritdoc />
-    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    public Perturbation Sample(PerturbationContext context, SeededRandom rng)
     {
         var p = new Dictionary<string, object>();
         double ev = Draw("exposure", rng), t = Draw("temperature", rng), tint = Draw("tint", rng);
@@ -77,7 +77,7 @@ public sealed class CastFamily : IPerturbationFamily
         {
             for (int c = 0; c < 3; c++)
             {
-                float v = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[c]) * gain[c]), 0f, 1f);
+                float v = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[c]) * gain[c]), 0f, 1f);
                 rgb[c] = MathF.Pow(v, invGamma[c]) + add[c];
             }
         });

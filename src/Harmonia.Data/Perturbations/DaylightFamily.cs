@@ -1,5 +1,5 @@
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Color;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -30,7 +30,7 @@ public sealed class DaylightFamily : IPerturbationFamily
     };
 
     /// <inheritdoc />
-    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    public Perturbation Sample(PerturbationContext context, SeededRandom rng)
     {
         bool darken = rng.Chance(0.6);
         double ev = darken ? rng.Uniform(-2.5, -0.6) : rng.Uniform(0.4, 1.3);
@@ -42,13 +42,13 @@ public sealed class DaylightFamily : IPerturbationFamily
         float sat = (float)saturation, amb = (float)ambient;
         var image = PerturbationFamilies.MapForeground(context.Real, context.Mask, rgb =>
         {
-            float r = ColorMath.SrgbToLinear(rgb[0]) * gr + amb;
-            float g = ColorMath.SrgbToLinear(rgb[1]) * gain + amb;
-            float b = ColorMath.SrgbToLinear(rgb[2]) * gb + amb;
+            float r = Srgb.ToLinear(rgb[0]) * gr + amb;
+            float g = Srgb.ToLinear(rgb[1]) * gain + amb;
+            float b = Srgb.ToLinear(rgb[2]) * gb + amb;
             float y = 0.2126f * r + 0.7152f * g + 0.0722f * b;
-            rgb[0] = ColorMath.LinearToSrgb(Math.Max(0f, y + (r - y) * sat));
-            rgb[1] = ColorMath.LinearToSrgb(Math.Max(0f, y + (g - y) * sat));
-            rgb[2] = ColorMath.LinearToSrgb(Math.Max(0f, y + (b - y) * sat));
+            rgb[0] = Srgb.FromLinear(Math.Max(0f, y + (r - y) * sat));
+            rgb[1] = Srgb.FromLinear(Math.Max(0f, y + (g - y) * sat));
+            rgb[2] = Srgb.FromLinear(Math.Max(0f, y + (b - y) * sat));
         });
         var p = new Dictionary<string, object>
         {

@@ -1,6 +1,6 @@
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Color;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -18,7 +18,7 @@ public readonly record struct ParameterRange(double Min, double Max)
 /// <param name="References">Candidate reference photos for colour transfer (same split), or null.</param>
 /// <param name="Stem">The photo's file stem (used to exclude itself from references).</param>
 /// <param name="ObjectLabel">Canonical object label (e.g. "car"), or "" when unknown.</param>
-public sealed record PerturbationContext(RgbImage Real, Mask Mask, ForegroundStats? Stats, ReferencePool? References, string Stem, string ObjectLabel);
+public sealed record PerturbationContext(RgbImage Real, Mask Mask, ForegroundStatistics? Stats, ReferencePool? References, string Stem, string ObjectLabel);
 
 /// <summary>One sampled perturbation: a full-size image whose pixels under alpha &gt; 0 are the perturbed foreground
 /// (other pixels are ignored by the blend), and the sampled parameters for the sidecar.</summary>
@@ -26,7 +26,7 @@ public sealed record Perturbation(RgbImage Image, IReadOnlyDictionary<string, ob
 
 /// <summary>
 /// A family of synthetic appearance changes applied to a photo's foreground. Implementations are stateless and
-/// thread-safe; all randomness comes from the <see cref="SampleRng"/> passed in.
+/// thread-safe; all randomness comes from the <see cref="SeededRandom"/> passed in.
 /// </summary>
 public interface IPerturbationFamily
 {
@@ -37,7 +37,7 @@ public interface IPerturbationFamily
     /// <summary>Documented ranges of every numeric parameter this family can report.</summary>
     IReadOnlyDictionary<string, ParameterRange> Ranges { get; }
     /// <summary>Samples parameters and renders the perturbed foreground.</summary>
-    Perturbation Sample(PerturbationContext context, SampleRng rng);
+    Perturbation Sample(PerturbationContext context, SeededRandom rng);
 }
 
 /// <summary>The families by CLI name.</summary>
@@ -69,9 +69,9 @@ public static class PerturbationFamilies
                 int o = 3 * x;
                 rgb[0] = row[o] / 255f; rgb[1] = row[o + 1] / 255f; rgb[2] = row[o + 2] / 255f;
                 map(rgb);
-                row[o] = ColorMath.ToByte(rgb[0]);
-                row[o + 1] = ColorMath.ToByte(rgb[1]);
-                row[o + 2] = ColorMath.ToByte(rgb[2]);
+                row[o] = Srgb.ToByte(rgb[0]);
+                row[o + 1] = Srgb.ToByte(rgb[1]);
+                row[o + 2] = Srgb.ToByte(rgb[2]);
             }
         });
         return outImage;

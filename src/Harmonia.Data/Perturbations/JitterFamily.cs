@@ -1,5 +1,5 @@
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -40,7 +40,7 @@ public sealed class JitterFamily : IPerturbationFamily
         bool Posterize, bool Sharpen, bool Autocontrast);
 
     /// <summary>Samples the parameters as torchvision's transforms do.</summary>
-    public Parameters SampleParameters(SampleRng rng)
+    public Parameters SampleParameters(SeededRandom rng)
     {
         var order = rng.Permutation(4);
         double b = rng.Uniform(0.5, 1.5), c = rng.Uniform(0.6, 1.4), s = rng.Uniform(0.94, 1.06), h = rng.Uniform(-0.05, 0.05);
@@ -67,7 +67,7 @@ public sealed class JitterFamily : IPerturbationFamily
     }
 
     /// <inheritdoc />
-    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    public Perturbation Sample(PerturbationContext context, SeededRandom rng)
     {
         var p = SampleParameters(rng);
         var real = context.Real;

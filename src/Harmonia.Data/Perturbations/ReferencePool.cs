@@ -1,10 +1,9 @@
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
 /// <summary>One candidate reference for colour transfer: a photo's foreground statistics and object label.</summary>
-public sealed record ReferencePhoto(string Stem, string ObjectLabel, ForegroundStats Stats);
+public sealed record ReferencePhoto(string Stem, string ObjectLabel, ForegroundStatistics Stats);
 
 /// <summary>
 /// The photos a transfer may borrow colour statistics from (the same split only, so test composites never see
@@ -32,7 +31,7 @@ public sealed class ReferencePool
     public int Count => _all.Count;
 
     /// <summary>Picks a reference other than <paramref name="selfStem"/>; null when the pool has no other photo.</summary>
-    public ReferencePhoto? Pick(SampleRng rng, string selfStem, string label)
+    public ReferencePhoto? Pick(SeededRandom rng, string selfStem, string label)
     {
         bool preferSame = rng.Chance(SameLabelProbability);
         if (preferSame && label.Length > 0 && _byLabel.TryGetValue(label, out var same) && same.Count > 1)
@@ -40,7 +39,7 @@ public sealed class ReferencePool
         return _all.Count > 1 || (_all.Count == 1 && _all[0].Stem != selfStem) ? PickExcept(_all, selfStem, rng) : null;
     }
 
-    static ReferencePhoto PickExcept(IReadOnlyList<ReferencePhoto> list, string self, SampleRng rng)
+    static ReferencePhoto PickExcept(IReadOnlyList<ReferencePhoto> list, string self, SeededRandom rng)
     {
         int selfIndex = -1;
         for (int i = 0; i < list.Count; i++) if (list[i].Stem == self) { selfIndex = i; break; }

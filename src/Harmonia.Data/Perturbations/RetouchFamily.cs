@@ -1,5 +1,5 @@
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Color;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -36,7 +36,7 @@ public sealed class RetouchFamily : IPerturbationFamily
     };
 
     /// <inheritdoc />
-    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    public Perturbation Sample(PerturbationContext context, SeededRandom rng)
     {
         var names = Ranges.Keys.ToArray();
         var enabled = names.Select(_ => rng.Chance(0.6)).ToArray();
@@ -59,12 +59,12 @@ public sealed class RetouchFamily : IPerturbationFamily
         {
             if (linearStage)
             {
-                rgb[0] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[0]) * gainR), 0f, 1f);
-                rgb[1] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[1]) * gainG), 0f, 1f);
-                rgb[2] = Math.Clamp(ColorMath.LinearToSrgb(ColorMath.SrgbToLinear(rgb[2]) * gainB), 0f, 1f);
+                rgb[0] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[0]) * gainR), 0f, 1f);
+                rgb[1] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[1]) * gainG), 0f, 1f);
+                rgb[2] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[2]) * gainB), 0f, 1f);
             }
             for (int c = 0; c < 3; c++) rgb[c] = Math.Clamp((rgb[c] - 0.5f) * contrast + 0.5f, 0f, 1f);
-            float y = ColorMath.Luma(rgb[0], rgb[1], rgb[2]);
+            float y = Srgb.Luma(rgb[0], rgb[1], rgb[2]);
             for (int c = 0; c < 3; c++)
             {
                 float v = Math.Clamp(y + (rgb[c] - y) * saturation, 0f, 1f);

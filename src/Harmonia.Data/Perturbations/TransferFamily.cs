@@ -1,6 +1,8 @@
+using Harmonia.Core.Color;
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Color;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Methods.Classical;
+using Harmonia.Core.Randomness;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Data.Perturbations;
 
@@ -9,9 +11,10 @@ namespace Harmonia.Data.Perturbations;
 /// foreground (see <see cref="ReferencePool"/>: same split, same object label preferred). Parameters:
 /// <list type="bullet">
 /// <item><c>method</c>: one of "reinhard" (lαβ mean/std, Reinhard 2001), "meanstd" (RGB mean/std per channel),
-/// "histogram" (per-channel CDF matching), "mkl" (Monge-Kantorovich linear map on RGB mean/covariance), uniformly;</item>
-/// <item><c>strength</c> in [0.5, 1]: out = x + strength·(T(x) − x);</item>
-/// <item>std ratios of reinhard/meanstd are clamped to [0.33, 3] and covariances get +4 on the diagonal (0-255
+/// "histogram" (per-channel CDF matching), "mkl" (Monge-Kantorovich linear map on RGB mean/covariance), uniformly;
+/// each is Core's classical method (<see cref="BuildTransform"/>) fitted from this foreground to the reference's;</item>
+/// <item><c>strength</c> in [0.5, 1]: out = round(x + strength·(T(x) − x)) with T(x) Core's 8-bit output;</item>
+/// <item>std ratios of reinhard/meanstd are clamped to [1/3, 3] and covariances get +4 on the diagonal (0-255
 /// scale) so flat references cannot blow the foreground up.</item>
 /// </list>
 /// Without a reference pool (a single photo) the family falls back to its own statistics shifted by nothing, which
@@ -22,7 +25,7 @@ public sealed class TransferFamily : IPerturbationFamily
     /// <summary>Transfer method names.</summary>
     public static readonly string[] Methods = ["reinhard", "meanstd", "histogram", "mkl"];
 
-    const double MinRatio = 0.33, MaxRatio = 3.0, CovarianceRidge = 4.0;
+    const double MaxRatio = 3.0, CovarianceRidge = 4.0;
 
     /// <inheritdoc />
     public string Name => "transfer";
@@ -36,7 +39,7 @@ public sealed class TransferFamily : IPerturbationFamily
     };
 
     /// <inheritdoc />
-    public Perturbation Sample(PerturbationContext context, SampleRng rng)
+    public Perturbation Sample(PerturbationContext context, SeededRandom rng)
     {
         var method = rng.Pick(Methods);
         double strength = rng.Uniform(0.5, 1.0);
@@ -50,102 +53,59 @@ public sealed class TransferFamily : IPerturbationFamily
             ["reference_label"] = reference?.ObjectLabel ?? "",
         };
         if (reference is null || src is null) return new Perturbation(context.Real.Clone(), p);
-        var map = BuildMap(method, src, reference.Stats);
+        return new Perturbation(ApplyWithStrength(context.Real, BuildTransform(method, src, reference.Stats), strength), p);
+    }
+
+    /// <summary>
+    /// The full-strength transfer of a method as a Core colour transform (8-bit RGB in and out), built by Core's
+    /// classical methods from the two foregrounds' statistics: <see cref="ReinhardTransfer"/>,
+    /// <see cref="AffineColorTransform"/> (per-channel mean/std), <see cref="HistogramMatching"/> and
+    /// <see cref="MongeKantorovichTransfer"/>.
+    /// </summary>
+    public static IColorTransform BuildTransform(string method, ForegroundStatistics source, ForegroundStatistics target) => method switch
+    {
+        "reinhard" => ReinhardTransfer.FromMoments(source.LnLms, target.LnLms, MaxRatio),
+        "meanstd" => MeanStd(source.Rgb, target.Rgb),
+        "histogram" => HistogramMatching.FromHistograms(source.Histograms, target.Histograms),
+        "mkl" => MongeKantorovichTransfer.FromMoments(Ridge(source.Rgb), Ridge(target.Rgb)),
+        _ => throw new ArgumentException($"Unknown transfer method '{method}'.", nameof(method)),
+    };
+
+    /// <summary>
+    /// <paramref name="real"/> with every pixel moved a fraction <paramref name="strength"/> of the way to its
+    /// transformed value: round(x + strength·(T(x) − x)). The whole image is mapped; the blend uses only the foreground.
+    /// </summary>
+    public static RgbImage ApplyWithStrength(RgbImage real, IColorTransform transform, double strength)
+    {
+        var output = new RgbImage(real.Width, real.Height);
         float s = (float)strength;
-        var image = PerturbationFamilies.MapForeground(context.Real, context.Mask, rgb =>
+        for (int y = 0; y < real.Height; y++)
         {
-            float r0 = rgb[0], g0 = rgb[1], b0 = rgb[2];
-            map(rgb);
-            rgb[0] = r0 + s * (rgb[0] - r0);
-            rgb[1] = g0 + s * (rgb[1] - g0);
-            rgb[2] = b0 + s * (rgb[2] - b0);
-        });
-        return new Perturbation(image, p);
+            var source = real.Row(y);
+            var row = output.Row(y);
+            transform.Apply(source, row);
+            for (int i = 0; i < row.Length; i++) row[i] = (byte)(source[i] + s * (row[i] - source[i]) + 0.5f);
+        }
+        return output;
     }
 
-    /// <summary>The full-strength transfer map for a method (RGB in [0,1], in place).</summary>
-    public static PerturbationFamilies.PixelMap BuildMap(string method, ForegroundStats src, ForegroundStats dst)
+    // x' = μt + D·(x − μs) with D the clamped per-channel std ratios.
+    static AffineColorTransform MeanStd(MomentSums source, MomentSums target)
     {
-        switch (method)
-        {
-            case "reinhard":
-            {
-                var ratio = Enumerable.Range(0, 3).Select(c => Ratio(dst.LabStd[c], src.LabStd[c])).ToArray();
-                return rgb =>
-                {
-                    var (l, a, b) = ColorMath.RgbToLab(rgb[0], rgb[1], rgb[2]);
-                    l = (l - src.LabMean[0]) * ratio[0] + dst.LabMean[0];
-                    a = (a - src.LabMean[1]) * ratio[1] + dst.LabMean[1];
-                    b = (b - src.LabMean[2]) * ratio[2] + dst.LabMean[2];
-                    var (r, g, bb) = ColorMath.LabToRgb(l, a, b);
-                    rgb[0] = (float)r; rgb[1] = (float)g; rgb[2] = (float)bb;
-                };
-            }
-            case "meanstd":
-            {
-                var ratio = Enumerable.Range(0, 3).Select(c => Ratio(dst.RgbStd(c), src.RgbStd(c))).ToArray();
-                return rgb =>
-                {
-                    for (int c = 0; c < 3; c++)
-                        rgb[c] = (float)(((rgb[c] * 255 - src.RgbMean[c]) * ratio[c] + dst.RgbMean[c]) / 255);
-                };
-            }
-            case "histogram":
-            {
-                var luts = Enumerable.Range(0, 3).Select(c => MatchHistogram(src.Histograms[c], dst.Histograms[c])).ToArray();
-                return rgb =>
-                {
-                    for (int c = 0; c < 3; c++) rgb[c] = luts[c][ColorMath.ToByte(rgb[c])] / 255f;
-                };
-            }
-            case "mkl":
-            {
-                var cs = Ridge(src.RgbCov);
-                var ct = Ridge(dst.RgbCov);
-                var t = SymmetricMatrix3.MongeKantorovich(cs, ct);
-                return rgb =>
-                {
-                    double x0 = rgb[0] * 255 - src.RgbMean[0], x1 = rgb[1] * 255 - src.RgbMean[1], x2 = rgb[2] * 255 - src.RgbMean[2];
-                    for (int c = 0; c < 3; c++)
-                        rgb[c] = (float)((t[c * 3] * x0 + t[c * 3 + 1] * x1 + t[c * 3 + 2] * x2 + dst.RgbMean[c]) / 255);
-                };
-            }
-            default:
-                throw new ArgumentException($"Unknown transfer method '{method}'.", nameof(method));
-        }
+        Vec3 ss = source.Std, st = target.Std;
+        var gain = new Vec3(Ratio(st.X, ss.X), Ratio(st.Y, ss.Y), Ratio(st.Z, ss.Z));
+        return AffineColorTransform.Centered(Matrix3.Diagonal(gain), source.Mean, target.Mean);
     }
 
-    static double Ratio(double target, double source) => Math.Clamp(target / Math.Max(source, 1e-6), MinRatio, MaxRatio);
+    static double Ratio(double target, double source) => Math.Clamp(target / Math.Max(source, 1e-6), 1 / MaxRatio, MaxRatio);
 
-    static double[] Ridge(double[] cov)
+    // The same moments with CovarianceRidge added to each channel's variance: Σxᵢ² grows by n·ridge.
+    static MomentSums Ridge(MomentSums m)
     {
-        var c = (double[])cov.Clone();
-        c[0] += CovarianceRidge; c[4] += CovarianceRidge; c[8] += CovarianceRidge;
-        return c;
-    }
-
-    /// <summary>Classic CDF matching: each source level maps to the first target level whose CDF reaches its CDF.</summary>
-    public static byte[] MatchHistogram(int[] source, int[] target)
-    {
-        var lut = new byte[256];
-        double sTotal = source.Sum(), tTotal = target.Sum();
-        if (sTotal == 0 || tTotal == 0)
-        {
-            for (int i = 0; i < 256; i++) lut[i] = (byte)i;
-            return lut;
-        }
-        var tCdf = new double[256];
-        double acc = 0;
-        for (int i = 0; i < 256; i++) { acc += target[i]; tCdf[i] = acc / tTotal; }
-        acc = 0;
-        int j = 0;
-        for (int i = 0; i < 256; i++)
-        {
-            acc += source[i];
-            double cdf = acc / sTotal;
-            while (j < 255 && tCdf[j] < cdf - 1e-12) j++;
-            lut[i] = (byte)j;
-        }
-        return lut;
+        var ridged = new MomentSums();
+        ridged.Add(m);
+        double add = m.Count * CovarianceRidge;
+        ridged.Add([0, 0, 0, 0, add, 0, 0, add, 0, add]);
+        return ridged;
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Shapes;
 
@@ -58,7 +58,7 @@ public static class ShapeDatasetBuilder
             var lines = new List<string>();
             for (int k = 0; k < o.CropsPerPhoto; k++)
             {
-                var rng = SampleRng.FromKey(o.Seed, "shapes", stem, k.ToString(CultureInfo.InvariantCulture));
+                var rng = SeededRandom.FromKey(o.Seed, "shapes", stem, k.ToString(CultureInfo.InvariantCulture));
                 int side = Math.Max(1, (int)Math.Round(Scales[k % Scales.Length] * Math.Min(image.Width, image.Height)));
                 int x0 = rng.NextInt(image.Width - side + 1), y0 = rng.NextInt(image.Height - side + 1);
                 var crop = new RgbImage(side, side);

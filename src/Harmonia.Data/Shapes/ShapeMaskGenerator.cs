@@ -1,5 +1,5 @@
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Shapes;
 
@@ -27,14 +27,14 @@ public sealed record GeneratedShape(Mask Mask, ShapeKind Kind, IReadOnlyDictiona
 /// Generates foreground masks for photos that have no annotation: smooth blobs, polygons and shading-free silhouettes of
 /// simple 3D primitives (sphere, box, cylinder, cone) under orthographic projection with a random rotation. The target
 /// area is U[5%, 35%] of the image, the centre is random with the shape kept mostly inside. Edges are antialiased by
-/// 4x4 supersampling, so alpha is soft only on the boundary. Deterministic for a given <see cref="SampleRng"/>.
+/// 4x4 supersampling, so alpha is soft only on the boundary. Deterministic for a given <see cref="SeededRandom"/>.
 /// </summary>
 public static class ShapeMaskGenerator
 {
     const int Supersample = 4;
 
     /// <summary>Generates one mask of size <paramref name="width"/> x <paramref name="height"/>; a random kind when <paramref name="kind"/> is null.</summary>
-    public static GeneratedShape Generate(int width, int height, SampleRng rng, ShapeKind? kind = null)
+    public static GeneratedShape Generate(int width, int height, SeededRandom rng, ShapeKind? kind = null)
     {
         var k = kind ?? (ShapeKind)rng.NextInt(Enum.GetValues<ShapeKind>().Length);
         double area = rng.Uniform(0.05, 0.35);
@@ -105,7 +105,7 @@ public static class ShapeMaskGenerator
     }
 
     /// <summary>Projected 2D points of a box, cylinder or cone with a random size and rotation (orthographic, view along z).</summary>
-    static List<(double X, double Y)> PrimitivePoints(ShapeKind kind, SampleRng rng, Dictionary<string, object> p)
+    static List<(double X, double Y)> PrimitivePoints(ShapeKind kind, SeededRandom rng, Dictionary<string, object> p)
     {
         var pts3 = new List<(double X, double Y, double Z)>();
         switch (kind)

@@ -2,21 +2,25 @@ using System.Collections.Concurrent;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
-using Harmonia.Data.Synthesis;
+using Harmonia.Core.Metrics;
 
 namespace Harmonia.Data.Stats;
 
 /// <summary>Measurements of one composite.</summary>
-public sealed record SampleStats(string Subset, string Split, string Name, int Width, int Height, double ForegroundRatio, CompositeError? Error);
+/// <param name="Scores">Composite-vs-real scores without SSIM (Core's canonical protocol), null when there is no real image of the same size.</param>
+public sealed record SampleStats(string Subset, string Split, string Name, int Width, int Height, double ForegroundRatio, ImageScores? Scores);
 
 /// <summary>Aggregates of one (subset, split) group.</summary>
+/// <param name="MeanMse">Mean of per-image MSE.</param>
+/// <param name="MeanForegroundMse">Mean of per-image fMSE (empty masks left out).</param>
 /// <param name="MeanPsnr">Mean of per-image PSNR (finite values only), as iHarmony4 tables report it.</param>
 public sealed record GroupStats(string Subset, string Split, int Count, int WithReal, double MeanForegroundRatio,
     string Resolutions, double MeanMse, double MeanForegroundMse, double MeanPsnr);
 
 /// <summary>
 /// Statistics of an iHarmony4-layout dataset: per composite the size, the foreground ratio (binary mask at 0.5) and,
-/// when the real image exists, composite-vs-real MSE / fMSE / PSNR (<see cref="CompositeQuality.Measure"/>).
+/// when the real image exists, composite-vs-real MSE / fMSE / PSNR (Core's <see cref="MetricProtocols.Harmonia"/>,
+/// aggregated by <see cref="ScoreMeans"/>).
 /// Splits come from the <c>&lt;Subset&gt;_{train,test}.txt</c> lists; a subset without lists is one "all" group.
 /// </summary>
 public static class DatasetStatistics
@@ -41,13 +45,13 @@ public static class DatasetStatistics
             var (s, split) = item;
             var composite = ImageCodec.Read(s.CompositePath);
             var mask = ImageCodec.ReadMask(s.MaskPath);
-            CompositeError? error = null;
+            ImageScores? scores = null;
             if (s.RealPath is not null && mask.Width == composite.Width && mask.Height == composite.Height)
             {
                 var real = ImageCodec.Read(s.RealPath);
-                if (real.Width == composite.Width && real.Height == composite.Height) error = CompositeQuality.Measure(composite, real, mask);
+                if (real.Width == composite.Width && real.Height == composite.Height) scores = MetricProtocols.Harmonia.ScoreErrors(composite, real, mask);
             }
-            results.Add(new SampleStats(s.Subset, split, s.Name, composite.Width, composite.Height, mask.ForegroundRatio(), error));
+            results.Add(new SampleStats(s.Subset, split, s.Name, composite.Width, composite.Height, mask.ForegroundRatio(), scores));
             progress?.Invoke();
         });
         return results.OrderBy(r => r.Subset, StringComparer.Ordinal).ThenBy(r => r.Split, StringComparer.Ordinal)
@@ -65,13 +69,10 @@ public static class DatasetStatistics
 
     static GroupStats Aggregate(string subset, string split, List<SampleStats> items)
     {
-        var withReal = items.Where(i => i.Error is not null).Select(i => i.Error!.Value).ToList();
-        var finitePsnr = withReal.Select(e => e.Psnr).Where(double.IsFinite).ToList();
+        var means = ScoreMeans.Of(items.Where(i => i.Scores is not null).Select(i => i.Scores!).ToList());
         var sizes = items.GroupBy(i => $"{i.Width}x{i.Height}").OrderByDescending(g => g.Count()).ToList();
         var res = string.Join(", ", sizes.Take(2).Select(g => $"{g.Key} ({g.Count()})")) + (sizes.Count > 2 ? $", +{sizes.Count - 2} more" : "");
-        return new GroupStats(subset, split, items.Count, withReal.Count, items.Average(i => i.ForegroundRatio), res,
-            withReal.Count == 0 ? double.NaN : withReal.Average(e => e.Mse),
-            withReal.Count == 0 ? double.NaN : withReal.Average(e => e.ForegroundMse),
-            finitePsnr.Count == 0 ? double.NaN : finitePsnr.Average());
+        return new GroupStats(subset, split, items.Count, means.Count, items.Average(i => i.ForegroundRatio), res,
+            means.Mse, means.Fmse, means.Psnr);
     }
 }

@@ -18,8 +18,8 @@ public static class StatisticsPlots
         var ratio = samples.GroupBy(s => s.Subset).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Select(s => s.ForegroundRatio * 100).ToArray())).ToList();
         paths.Add(Save(Histogram("Foreground ratio", "foreground (% of image)", ratio, 40, 0, 100), Path.Combine(folder, "foreground-ratio.png")));
-        var fmse = samples.Where(s => s.Error is not null).GroupBy(s => s.Subset).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Select(s => Math.Log10(Math.Max(1, s.Error!.Value.ForegroundMse))).ToArray())).ToList();
+        var fmse = samples.Where(s => s.Scores is { Fmse: var f } && double.IsFinite(f)).GroupBy(s => s.Subset).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Select(s => Math.Log10(Math.Max(1, s.Scores!.Fmse))).ToArray())).ToList();
         if (fmse.Count > 0)
             paths.Add(Save(Histogram("Composite fMSE (vs real)", "log10 fMSE", fmse, 40), Path.Combine(folder, "fmse.png")));
         return paths;

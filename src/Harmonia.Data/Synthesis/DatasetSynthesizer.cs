@@ -6,10 +6,9 @@ using Harmonia.Core.Datasets;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Rendering;
-using Harmonia.Data.Color;
 using Harmonia.Data.Labels;
 using Harmonia.Data.Perturbations;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Synthesis;
 
@@ -108,7 +107,7 @@ public sealed class DatasetSynthesizer
         if (paired.Count == 0) throw new HarmoniaException($"No photo in '{source.PhotosDir}' has a mask with the same file stem in '{source.MasksDir}'.");
         // Split: rank photos by a seeded hash of their stem; the lowest round(F·n) are test.
         int testCount = (int)Math.Round(_o.TestFraction * paired.Count);
-        var test = paired.OrderBy(p => SampleRng.Hash(_o.Seed, "split", p.Stem)).ThenBy(p => p.Stem, StringComparer.Ordinal)
+        var test = paired.OrderBy(p => SeededRandom.Hash(_o.Seed, "split", p.Stem)).ThenBy(p => p.Stem, StringComparer.Ordinal)
             .Take(testCount).Select(p => p.Stem).ToHashSet(StringComparer.Ordinal);
         return paired.Select(p => new SourcePhoto(p.Stem, p.Photo, p.Mask, p.Label, test.Contains(p.Stem) ? "test" : "train", index)).ToList();
     }
@@ -129,7 +128,7 @@ public sealed class DatasetSynthesizer
                 Directory.CreateDirectory(Path.Combine(_o.OutDir, plan.Family.Subset, sub));
 
         // Pass 1: foreground statistics of every photo (the transfer family's references).
-        var stats = new ConcurrentDictionary<string, ForegroundStats>(StringComparer.Ordinal);
+        var stats = new ConcurrentDictionary<string, ForegroundStatistics>(StringComparer.Ordinal);
         var badPhotos = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         bool needsStats = _o.Families.Any(f => f.Family is TransferFamily);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _o.Parallelism), CancellationToken = cancel };
@@ -140,7 +139,7 @@ public sealed class DatasetSynthesizer
                 try
                 {
                     var loaded = Load(s);
-                    if (ForegroundStats.Compute(loaded.Real, loaded.Mask) is { } st) stats[s.Stem] = st;
+                    if (ForegroundStatistics.Compute(loaded.Real, loaded.Mask) is { } st) stats[s.Stem] = st;
                 }
                 catch (HarmoniaException e) { badPhotos[s.Stem] = e.Message; }
             });
@@ -198,7 +197,7 @@ public sealed class DatasetSynthesizer
             ? (size, Math.Max(size, (int)Math.Round(height * (double)size / width)))
             : (Math.Max(size, (int)Math.Round(width * (double)size / height)), size);
 
-    void ProcessPhoto(SourcePhoto s, ForegroundStats? stats, ReferencePool pool, ConcurrentBag<SampleRecord> records,
+    void ProcessPhoto(SourcePhoto s, ForegroundStatistics? stats, ReferencePool pool, ConcurrentBag<SampleRecord> records,
         ConcurrentDictionary<string, int> rejected)
     {
         var (real, mask, realJpeg) = Load(s);
@@ -225,7 +224,7 @@ public sealed class DatasetSynthesizer
             for (int j = 1; j <= plan.Variants; j++)
             {
                 var name = $"{s.Stem}_1_{j}.{_o.CompositeFormat}";
-                var rng = SampleRng.FromKey(_o.Seed, s.Stem, plan.Family.Name, j.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var rng = SeededRandom.FromKey(_o.Seed, s.Stem, plan.Family.Name, j.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 RgbImage? composite = null;
                 Perturbation? accepted = null;
                 CompositeError error = default;

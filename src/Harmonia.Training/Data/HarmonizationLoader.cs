@@ -1,3 +1,4 @@
+using Harmonia.Core.Randomness;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Harmonia.Core.Datasets;
@@ -72,7 +73,7 @@ public sealed class HarmonizationLoader : IBatchSource
     public int[] Order(int epoch)
     {
         var order = Enumerable.Range(0, samples.Count).ToArray();
-        if (Options.Shuffle) SeededRandom.For(Options.Seed, epoch, 0x5EED).Shuffle(order);
+        if (Options.Shuffle) SeededRandom.FromValues(Options.Seed, epoch, 0x5EED).Shuffle(order);
         return order;
     }
 
@@ -141,7 +142,7 @@ public sealed class HarmonizationLoader : IBatchSource
                 var compositeImage = ImageCodec.Read(sample.CompositePath);
                 var maskImage = ImageCodec.ReadMask(sample.MaskPath);
                 var realImage = ImageCodec.Read(sample.RealPath!);
-                var rng = SeededRandom.For(Options.Seed, epoch, position, index);
+                var rng = SeededRandom.FromValues(Options.Seed, epoch, position, index);
                 SampleAugmenter.Render(compositeImage, maskImage, realImage, Options, rng,
                     FloatSpan(composite).Slice(i * 3 * plane, 3 * plane),
                     FloatSpan(mask).Slice(i * plane, plane),

@@ -1,3 +1,4 @@
+using Harmonia.Core.Randomness;
 using Harmonia.Core.Imaging;
 
 namespace Harmonia.Training.Data;
@@ -13,7 +14,7 @@ public readonly record struct SampleGeometry(int Width, int Height, int CropX, i
 /// <summary>
 /// Turns one decoded (composite, mask, real) triple into planar float tensors of the training size: resize, crop
 /// (foreground-preserving when random), flip, mask binarization. Pure function of its inputs and the given
-/// <see cref="Random"/>, so the loader is deterministic.
+/// <see cref="SeededRandom"/>, so the loader is deterministic.
 /// </summary>
 public static class SampleAugmenter
 {
@@ -24,7 +25,7 @@ public static class SampleAugmenter
     /// [0, 1]) and <paramref name="mask"/> (Size² floats in {0, 1}). Draws from <paramref name="rng"/> in a fixed order:
     /// scale, crop positions, flip. Returns the geometry used.
     /// </summary>
-    public static SampleGeometry Render(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, Random rng,
+    public static SampleGeometry Render(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, SeededRandom rng,
         Span<float> composite, Span<float> mask, Span<float> real)
     {
         int size = options.Size;
@@ -50,7 +51,7 @@ public static class SampleAugmenter
     }
 
     /// <summary>The resized size for a source of <paramref name="width"/> x <paramref name="height"/>: at least Size on both sides.</summary>
-    internal static (int Width, int Height) ScaledSize(int width, int height, LoaderOptions options, Random rng)
+    internal static (int Width, int Height) ScaledSize(int width, int height, LoaderOptions options, SeededRandom rng)
     {
         int size = options.Size;
         if (options.Geometry == LoaderGeometry.Resize) return (size, size);
@@ -65,7 +66,7 @@ public static class SampleAugmenter
     /// Picks the crop origin: centre when not augmenting; otherwise random positions until one keeps at least
     /// <see cref="LoaderOptions.MinForegroundKept"/> of the foreground, falling back to the best one tried.
     /// </summary>
-    internal static (int X, int Y) ChooseCrop(byte[] binary, int w, int h, LoaderOptions options, Random rng)
+    internal static (int X, int Y) ChooseCrop(byte[] binary, int w, int h, LoaderOptions options, SeededRandom rng)
     {
         int size = options.Size;
         if (w == size && h == size) return (0, 0);

@@ -1,3 +1,4 @@
+using Harmonia.Core.Randomness;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Imaging;
 
@@ -29,7 +30,7 @@ public static class SyntheticLayout
         var names = new string[count];
         Parallel.For(0, count, i =>
         {
-            var rng = SeededRandom.For(seed, i);
+            var rng = SeededRandom.FromValues(seed, i);
             var real = new RgbImage(width, height);
             byte blue = (byte)rng.Next(40, 216);
             for (int y = 0; y < height; y++)

@@ -1,3 +1,5 @@
+using Harmonia.Core.Metrics;
+using Harmonia.Core.Randomness;
 using Harmonia.Models.Runtime;
 using System.Diagnostics;
 using System.Globalization;
@@ -294,8 +296,8 @@ public sealed class Trainer
             task.SetMode(true);
         }
         if (scores.Count == 0) throw new HarmoniaException("The validation set is empty.");
-        double fmse = scores.Average(s => s.ForegroundMse);
-        return new ValidationSummary(step, epoch, scores.Average(s => s.Mse), fmse, scores.Average(s => s.Psnr), scores.Count, fmse < best);
+        var means = ScoreMeans.Of(scores);
+        return new ValidationSummary(step, epoch, means.Mse, means.Fmse, means.Psnr, scores.Count, means.Fmse < best);
     }
 
     Dictionary<string, string> WeightsMetadata(long step, ValidationSummary? validationResult)

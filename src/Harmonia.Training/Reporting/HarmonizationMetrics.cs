@@ -1,16 +1,17 @@
-using Harmonia.Models.Runtime;
+using Harmonia.Core.Color;
+using Harmonia.Core.Imaging;
+using Harmonia.Core.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harmonia.Training.Reporting;
 
-/// <summary>Per-image MSE, fMSE and PSNR of one image pair.</summary>
-public readonly record struct ImageScores(double Mse, double ForegroundMse, double Psnr);
-
 /// <summary>
-/// The field's harmonization metrics, computed on values scaled to 0-255 (predictions are clamped to [0, 1] first,
-/// not quantized to 8 bits): MSE = mean over pixels and channels of (p − r)²; fMSE = the same sum restricted to
-/// foreground pixels divided by (3 · foreground pixels) (0 for an empty mask); PSNR = 10·log10(255² / MSE).
+/// Validation metrics of a batch, computed by Core's metrics (<see cref="MetricProtocols.Harmonia"/>, without SSIM)
+/// so training reports the numbers <c>harmonia eval</c> gives for the same images: each prediction is clamped to
+/// [0, 1] and rounded to 8 bits (<see cref="Srgb.ToByte"/>, as a harmonized image is saved), the real image and the
+/// mask (binary, threshold 0.5) come from the batch. Empty masks give NaN foreground metrics, left out of
+/// <see cref="ScoreMeans"/>.
 /// </summary>
 public static class HarmonizationMetrics
 {
@@ -19,16 +20,30 @@ public static class HarmonizationMetrics
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var sq = (prediction.detach().clamp(TorchScalars.Of(0), TorchScalars.Of(1)) - real).mul(TorchScalars.Of(255)).Squared();
-        var mse = sq.mean([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();
-        var fgSum = (sq * mask).sum([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();
-        var fgCount = mask.sum([1, 2, 3]).to_type(ScalarType.Float64).data<double>().ToArray();
-        var scores = new ImageScores[mse.Length];
-        for (int i = 0; i < scores.Length; i++)
+        var p = ToInterleaved(prediction.detach());
+        var r = ToInterleaved(real.detach());
+        var m = mask.detach().to_type(ScalarType.Float32).contiguous().cpu().data<float>().ToArray();
+        int n = (int)prediction.shape[0], h = (int)prediction.shape[2], w = (int)prediction.shape[3], plane = h * w;
+        var scores = new ImageScores[n];
+        for (int i = 0; i < n; i++)
         {
-            double fmse = fgCount[i] > 0 ? fgSum[i] / (3 * fgCount[i]) : 0;
-            scores[i] = new ImageScores(mse[i], fmse, 10 * Math.Log10(255.0 * 255.0 / Math.Max(mse[i], 1e-10)));
+            var predictionImage = Image(p, i, w, h);
+            var realImage = Image(r, i, w, h);
+            var maskImage = new Mask(w, h, m.AsSpan(i * plane, plane).ToArray());
+            scores[i] = MetricProtocols.Harmonia.ScoreErrors(predictionImage, realImage, maskImage);
         }
         return scores;
+    }
+
+    // (N, 3, H, W) → N·H·W·3 floats, RGB interleaved.
+    static float[] ToInterleaved(Tensor x) =>
+        x.to_type(ScalarType.Float32).permute(0, 2, 3, 1).contiguous().cpu().data<float>().ToArray();
+
+    static RgbImage Image(float[] interleaved, int index, int width, int height)
+    {
+        var image = new RgbImage(width, height);
+        var source = interleaved.AsSpan(index * image.Pixels.Length, image.Pixels.Length);
+        for (int k = 0; k < source.Length; k++) image.Pixels[k] = Srgb.ToByte(source[k]);
+        return image;
     }
 }

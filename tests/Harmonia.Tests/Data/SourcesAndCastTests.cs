@@ -2,9 +2,9 @@ using System.Text.Json;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Rendering;
-using Harmonia.Data.Color;
+using Harmonia.Core.Color;
 using Harmonia.Data.Perturbations;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 using Harmonia.Data.Synthesis;
 using Harmonia.Tests.Support;
 
@@ -22,7 +22,7 @@ public sealed class SourcesAndCastTests
         var cast = new CastFamily();
         for (int i = 0; i < 50; i++)
         {
-            var p = cast.Sample(context, SampleRng.FromKey(7, "cast", i.ToString()));
+            var p = cast.Sample(context, SeededRandom.FromKey(7, "cast", i.ToString()));
             double Get(string k, double neutral) => p.Parameters.TryGetValue(k, out var v) ? (double)v : neutral;
             double ev = Get("exposure", 0), t = Get("temperature", 0), tint = Get("tint", 0), gamma = Get("gamma", 1), s = Get("gamma_cast", 0);
             double o = Get("offset", 0);
@@ -33,8 +33,8 @@ public sealed class SourcesAndCastTests
             {
                 for (int c = 0; c < 3; c++)
                 {
-                    double lin = ColorMath.SrgbToLinear(real.Pixels[3 * px + c] / 255f) * gain[c];
-                    double v = Math.Clamp(ColorMath.LinearToSrgb((float)lin), 0, 1);
+                    double lin = Srgb.ToLinear(real.Pixels[3 * px + c] / 255f) * gain[c];
+                    double v = Math.Clamp(Srgb.FromLinear((float)lin), 0, 1);
                     double expected = Math.Clamp(Math.Pow(v, 1 / g[c]) + add[c], 0, 1) * 255;
                     Assert.InRange(p.Image.Pixels[3 * px + c] - expected, -1.0, 1.0);
                 }
@@ -51,7 +51,7 @@ public sealed class SourcesAndCastTests
         var context = new PerturbationContext(real, mask, null, null, "x", "");
         var fmse = Enumerable.Range(0, 300).Select(i =>
         {
-            var p = new CastFamily().Sample(context, SampleRng.FromKey(1, "spread", i.ToString()));
+            var p = new CastFamily().Sample(context, SeededRandom.FromKey(1, "spread", i.ToString()));
             return CompositeQuality.Measure(ForegroundRenderer.Blend(real, p.Image, mask), real, mask).ForegroundMse;
         }).Order().ToList();
         Assert.InRange(fmse[150], 500, 2500);         // median of the order of iHarmony4's composites

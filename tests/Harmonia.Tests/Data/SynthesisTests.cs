@@ -1,3 +1,4 @@
+using Harmonia.Core.Metrics;
 using System.Text.Json;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Imaging;
@@ -187,17 +188,19 @@ public sealed class SynthesisTests
     }
 
     [Fact]
-    public void Quality_MeasuresForegroundMseByHand()
+    public void Quality_GateUsesCoreScoresAndCountsNewlyClippedPixels()
     {
-        // 2x1 image, pixel 0 foreground: errors (3, 4, 0) → fMSE = 25 / 3; background error (1,1,1) → MSE = 28 / 6.
-        var real = new RgbImage(2, 1, [10, 10, 10, 20, 20, 20]);
-        var comp = new RgbImage(2, 1, [13, 14, 10, 21, 21, 21]);
-        var mask = new Mask(2, 1, [1f, 0f]);
+        // 3x1, pixels 0 and 1 foreground. Pixel 0 is newly clipped in two channels (0 and 255), pixel 1 in one only.
+        var real = new RgbImage(3, 1, [10, 200, 50, 20, 20, 20, 30, 30, 30]);
+        var comp = new RgbImage(3, 1, [0, 255, 50, 0, 40, 40, 31, 31, 31]);
+        var mask = new Mask(3, 1, [1f, 1f, 0f]);
         var e = CompositeQuality.Measure(comp, real, mask);
-        Assert.Equal(25.0 / 3, e.ForegroundMse, 9);
-        Assert.Equal(28.0 / 6, e.Mse, 9);
-        Assert.Equal(10 * Math.Log10(255.0 * 255 / (28.0 / 6)), e.Psnr, 9);
-        Assert.False(CompositeQuality.Accept(e)); // far below the visibility threshold
+        Assert.Equal(MetricProtocols.Harmonia.Score(comp, real, mask).Fmse, e.ForegroundMse);
+        Assert.Equal(0.5, e.ClippedFraction);
+        Assert.True(CompositeQuality.Accept(e));
+        Assert.False(CompositeQuality.Accept(e, maxClipped: 0.4));
+        // An empty foreground never passes, whatever the limits.
+        Assert.False(CompositeQuality.Accept(CompositeQuality.Measure(comp, real, Mask.Filled(3, 1, 0f)), minFmse: 0));
     }
 }
 
@@ -228,7 +231,7 @@ public sealed class DatasetCommandTests
             .ToDictionary(e => (e.GetProperty("subset").GetString()!, Path.GetFileNameWithoutExtension(e.GetProperty("composite").GetString()!)),
                 e => e.GetProperty("fmse").GetDouble());
         Assert.Equal(sidecar.Count, stats.Count);
-        foreach (var s in stats) Assert.Equal(sidecar[(s.Subset, s.Name)], s.Error!.Value.ForegroundMse, 2);
+        foreach (var s in stats) Assert.Equal(sidecar[(s.Subset, s.Name)], s.Scores!.Fmse, 2);
         var groups = Harmonia.Data.Stats.DatasetStatistics.Summarize(stats);
         Assert.Equal(3, groups.Single(g => g.Subset == "HRetouch" && g.Split == "train").Count / 2);
         Assert.Equal(3, groups.Single(g => g.Subset == "HDaylight" && g.Split == "test").Count); // 1 test photo × --variants default 3

@@ -98,7 +98,7 @@ public sealed class TorchvisionOpsTests
         var family = new JitterFamily();
         for (int i = 0; i < 2000; i++)
         {
-            var p = family.SampleParameters(Harmonia.Data.Randomness.SampleRng.FromKey(7, "j", i.ToString()));
+            var p = family.SampleParameters(Harmonia.Core.Randomness.SeededRandom.FromKey(7, "j", i.ToString()));
             Assert.InRange(p.Brightness, 0.5, 1.5);
             Assert.InRange(p.Contrast, 0.6, 1.4);
             Assert.InRange(p.Saturation, 0.94, 1.06);

@@ -66,22 +66,6 @@ public sealed class DatasetEvaluatorTests
     }
 
     [Fact]
-    public void Infinite_psnr_is_left_out_of_the_mean_and_counted()
-    {
-        var a = new ImageScores(0, double.PositiveInfinity, 0, double.PositiveInfinity, 1, 1);
-        var b = new ImageScores(4, 40, 8, 30, 0.9, 0.8);
-        var g = GroupSummary.Of("x", [a, b]);
-        Assert.Equal(2, g.Count);
-        Assert.Equal(2, g.Mse);
-        Assert.Equal(40, g.Psnr);
-        Assert.Equal(30, g.Fpsnr);
-        Assert.Equal(1, g.NonFinite["PSNR"]);
-        Assert.False(g.NonFinite.ContainsKey("MSE"));
-        var empty = GroupSummary.Of("none", []);
-        Assert.True(double.IsNaN(empty.Mse));
-    }
-
-    [Fact]
     public void Bucket_bounds()
     {
         Assert.Equal("0-5%", ForegroundBuckets.Of(0));

@@ -3,7 +3,7 @@ using Harmonia.Core.Imaging;
 using Harmonia.Core.Metrics;
 using Harmonia.Core.Pipeline;
 using Harmonia.Data.Perturbations;
-using Harmonia.Data.Randomness;
+using Harmonia.Core.Randomness;
 using Harmonia.Models;
 using Harmonia.Models.Runtime;
 using Harmonia.Tests.Support;
@@ -50,7 +50,7 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
                 for (int i = 0; i < Draws; i++)
                 {
                     var casted = new CastFamily().Sample(new PerturbationContext(real, mask, null, null, stem, "other"),
-                        SampleRng.FromKey(7, stem, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Image;
+                        SeededRandom.FromKey(7, stem, i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Image;
                     double b = ImageAssert.ForegroundMse(casted, real, mask), a = ImageAssert.ForegroundMse(harmonizer.Harmonize(casted, mask), real, mask);
                     output.WriteLine($"{method} {stem} cast {i}: fMSE {b:F1} -> {a:F1}");
                     before += b;

@@ -1,3 +1,4 @@
+using Harmonia.Core.Randomness;
 using Harmonia.Core.Datasets;
 using Harmonia.Training.Contracts;
 using Harmonia.Training.Data;
@@ -117,7 +118,7 @@ public class LoaderTests
         int kept = 0;
         for (int i = 0; i < 50; i++)
         {
-            var (_, y0) = SampleAugmenter.ChooseCrop(binary, 32, 200, options, new Random(i));
+            var (_, y0) = SampleAugmenter.ChooseCrop(binary, 32, 200, options, SeededRandom.FromValues(i));
             int rows = Math.Max(0, Math.Min(y0 + 32, 170) - Math.Max(y0, 150));
             if (rows >= 10) kept++;
         }

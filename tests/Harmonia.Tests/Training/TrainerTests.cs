@@ -1,3 +1,5 @@
+using Harmonia.Core.Metrics;
+using Harmonia.Core.Imaging;
 using System.Globalization;
 using Harmonia.Models.Weights;
 using Harmonia.Training.Adversarial;
@@ -125,18 +127,40 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Validation_metrics_match_hand_computation()
+    public void Validation_metrics_equal_core_metrics_of_the_same_images()
     {
         using var scope = NewDisposeScope();
-        // 1 image 1x2: pixel 0 foreground with error 0.1 on every channel, pixel 1 background with error 0.
-        var real = torch.zeros(1, 3, 1, 2);
-        var pred = torch.tensor(new float[] { 0.1f, 0, 0.1f, 0, 0.1f, 0 }, [1, 3, 1, 2]);
-        var mask = torch.tensor(new float[] { 1, 0 }, [1, 1, 1, 2]);
-        var sc = Harmonia.Training.Reporting.HarmonizationMetrics.Compute(pred, real, mask)[0];
-        double e2 = 25.5 * 25.5;
-        Assert.Equal(e2 / 2, sc.Mse, 2);
-        Assert.Equal(e2, sc.ForegroundMse, 2);
-        Assert.Equal(10 * Math.Log10(255.0 * 255 / (e2 / 2)), sc.Psnr, 3);
+        // Two 5x4 images; the second has an empty mask. Predictions lie 0.3 level above a byte (or outside [0, 1]),
+        // so they round to known bytes; Core scores those bytes.
+        const int n = 2, h = 4, w = 5, plane = h * w;
+        var rng = new Random(5);
+        var predictionBytes = new byte[n * 3 * plane];
+        var realBytes = new byte[n * 3 * plane];
+        rng.NextBytes(predictionBytes);
+        rng.NextBytes(realBytes);
+        var prediction = predictionBytes.Select(b => (b + 0.3f) / 255f).ToArray();
+        prediction[0] = -0.2f; predictionBytes[0] = 0;
+        prediction[1] = 1.3f; predictionBytes[1] = 255;
+        var mask = new float[n * plane];
+        for (int i = 0; i < plane; i++) mask[i] = i % 3 == 0 ? 1 : 0;
+        var scores = Harmonia.Training.Reporting.HarmonizationMetrics.Compute(
+            torch.tensor(prediction, [n, 3, h, w]), torch.tensor(realBytes.Select(b => b / 255f).ToArray(), [n, 3, h, w]),
+            torch.tensor(mask, [n, 1, h, w]));
+        for (int k = 0; k < n; k++)
+        {
+            RgbImage Interleaved(byte[] planar)
+            {
+                var image = new RgbImage(w, h);
+                for (int c = 0; c < 3; c++)
+                    for (int i = 0; i < plane; i++) image.Pixels[3 * i + c] = planar[(k * 3 + c) * plane + i];
+                return image;
+            }
+            var expected = MetricProtocols.Harmonia.Score(Interleaved(predictionBytes), Interleaved(realBytes),
+                new Mask(w, h, mask.AsSpan(k * plane, plane).ToArray()));
+            Assert.Equal(expected with { Ssim = double.NaN, Fssim = double.NaN }, scores[k]);
+        }
+        Assert.True(double.IsFinite(scores[0].Fmse));
+        Assert.True(double.IsNaN(scores[1].Fmse)); // the empty-mask rule
     }
 
     [Fact]

@@ -26,8 +26,12 @@ public sealed class ReinhardTransfer : IFittedHarmonizer
     /// <summary>lαβ = <see cref="LabFromLnLms"/> · ln(LMS + ε): the lαβ matrix with log10 = ln / ln 10 folded in.</summary>
     public static readonly Matrix3 LabFromLnLms = (1 / Math.Log(10)) * LalphabetaSpace.LogLmsToLab;
 
-    /// <summary>Builds the log-LMS affine map from ln-LMS moments of foreground (source) and background (target).</summary>
-    public static LogLmsAffineTransform FromMoments(MomentSums foreground, MomentSums background)
+    /// <summary>
+    /// Builds the log-LMS affine map from ln-LMS moments of foreground (source) and background (target). Each lαβ
+    /// std ratio σt/σs is clamped to [1/<paramref name="maxGain"/>, <paramref name="maxGain"/>] (no clamp by default;
+    /// the synthetic-data transfer family clamps so a flat reference cannot blow a foreground up).
+    /// </summary>
+    public static LogLmsAffineTransform FromMoments(MomentSums foreground, MomentSums background, double maxGain = double.PositiveInfinity)
     {
         RegionStatistics.RequireBothRegions(foreground, background);
         var l = LabFromLnLms;
@@ -36,10 +40,8 @@ public sealed class ReinhardTransfer : IFittedHarmonizer
         var muT = l * background.Mean;
         var varS = (l * foreground.Covariance * lt).Diag;
         var varT = (l * background.Covariance * lt).Diag;
-        var d = new Vec3(
-            Math.Sqrt(varT.X) / Math.Max(Math.Sqrt(varS.X), MinStd),
-            Math.Sqrt(varT.Y) / Math.Max(Math.Sqrt(varS.Y), MinStd),
-            Math.Sqrt(varT.Z) / Math.Max(Math.Sqrt(varS.Z), MinStd));
+        double Gain(double vt, double vs) => Math.Clamp(Math.Sqrt(vt) / Math.Max(Math.Sqrt(vs), MinStd), 1 / maxGain, maxGain);
+        var d = new Vec3(Gain(varT.X, varS.X), Gain(varT.Y, varS.Y), Gain(varT.Z, varS.Z));
         var dm = Matrix3.Diagonal(d);
         var lInv = l.Inverse();
         // u' = L⁻¹ (D (L u − μs) + μt) = (L⁻¹ D L) u + L⁻¹ (μt − D μs)
