@@ -19,6 +19,8 @@ public static class InputFile
         if (Directory.Exists(path)) throw new HarmoniaException($"Cannot read {label}: it is a folder, not a file.");
         var info = new FileInfo(path);
         if (!info.Exists) throw new HarmoniaException($"Cannot read {label}: file not found.");
+        // A symbolic link reports its own length: judge the file it points to (a link to a FIFO is still refused).
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target) info = target;
         long length = info.Length;
         if (length == 0)
             throw new HarmoniaException($"Cannot read {label}: it is empty or not a regular file (a pipe or device).");

@@ -5,7 +5,7 @@ using SkiaSharp;
 
 namespace Harmonia.Tests.Core;
 
-/// <summary>Which channel a mask is read from, PNG eXIf orientation, and the PNG compression setting.</summary>
+/// <summary>Which channel a mask is read from, symbolic links, PNG eXIf orientation, and the PNG compression setting.</summary>
 public sealed class ImageInputTests : IDisposable
 {
     readonly TempFolder tmp = new();
@@ -28,6 +28,24 @@ public sealed class ImageInputTests : IDisposable
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
         return path;
+    }
+
+    [Fact]
+    public void Symbolic_links_to_images_are_read_and_links_to_a_fifo_refused()
+    {
+        var image = tmp.File("real.png");
+        ImageCodec.Write(TestImages.Gradient(20, 10, seed: 2), image);
+        var link = tmp.File("link.png");
+        File.CreateSymbolicLink(link, image);
+        Assert.Equal(new FileInfo(image).Length, Harmonia.Core.Files.InputFile.Check(link, 1 << 20));
+        Assert.True(ImageCodec.Read(link).ContentEquals(ImageCodec.Read(image)));
+
+        var fifo = tmp.File("pipe.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+        var fifoLink = tmp.File("pipe-link.png");
+        File.CreateSymbolicLink(fifoLink, fifo);
+        var e = Assert.Throws<HarmoniaException>(() => Harmonia.Core.Files.InputFile.Check(fifoLink, 1 << 20));
+        Assert.Contains("not a regular file", e.Message);
     }
 
     [Fact]
