@@ -23,8 +23,15 @@ namespace Harmonia.Data.Perturbations;
 /// </summary>
 public sealed class CastFamily : IPerturbationFamily
 {
+    /// <summary>The family's name on the command line.</summary>
+    public const string FamilyName = "cast";
+
     /// <inheritdoc />
-    public string Name => "cast";
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public string Description => "copy-paste camera gaps: exposure, white balance, tone response and black level (HCast)";
+
     /// <inheritdoc />
     public string Subset => "HCast";
 

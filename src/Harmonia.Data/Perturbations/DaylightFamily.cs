@@ -15,8 +15,15 @@ namespace Harmonia.Data.Perturbations;
 /// </summary>
 public sealed class DaylightFamily : IPerturbationFamily
 {
+    /// <summary>The family's name on the command line.</summary>
+    public const string FamilyName = "daylight";
+
     /// <inheritdoc />
-    public string Name => "daylight";
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public string Description => "Hday2night-style illumination change in linear light (HDaylight)";
+
     /// <inheritdoc />
     public string Subset => "HDaylight";
 

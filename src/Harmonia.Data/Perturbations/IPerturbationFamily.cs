@@ -1,3 +1,4 @@
+using Harmonia.Core.Registry;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Color;
 using Harmonia.Core.Randomness;
@@ -28,10 +29,8 @@ public sealed record Perturbation(RgbImage Image, IReadOnlyDictionary<string, ob
 /// A family of synthetic appearance changes applied to a photo's foreground. Implementations are stateless and
 /// thread-safe; all randomness comes from the <see cref="SeededRandom"/> passed in.
 /// </summary>
-public interface IPerturbationFamily
+public interface IPerturbationFamily : INamedEntry
 {
-    /// <summary>CLI name, e.g. "transfer".</summary>
-    string Name { get; }
     /// <summary>iHarmony4 subset folder name, e.g. "HTransfer".</summary>
     string Subset { get; }
     /// <summary>Documented ranges of every numeric parameter this family can report.</summary>
@@ -40,16 +39,15 @@ public interface IPerturbationFamily
     Perturbation Sample(PerturbationContext context, SeededRandom rng);
 }
 
-/// <summary>The families by CLI name.</summary>
+/// <summary>The families by CLI name (<see cref="NamedRegistry{T}"/>), and the pixel loop they share.</summary>
 public static class PerturbationFamilies
 {
-    /// <summary>All families in canonical order.</summary>
-    public static IReadOnlyList<IPerturbationFamily> All { get; } =
-        [new TransferFamily(), new RetouchFamily(), new JitterFamily(), new DaylightFamily(), new CastFamily()];
+    /// <summary>Every family in canonical order (the order of a dataset's subsets).</summary>
+    public static NamedRegistry<IPerturbationFamily> Registry { get; } = new NamedRegistry<IPerturbationFamily>("perturbation family")
+        .Register(new TransferFamily()).Register(new RetouchFamily()).Register(new JitterFamily()).Register(new DaylightFamily()).Register(new CastFamily());
 
-    /// <summary>The family called <paramref name="name"/> (case-insensitive), or null.</summary>
-    public static IPerturbationFamily? Find(string name) =>
-        All.FirstOrDefault(f => string.Equals(f.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+    /// <summary>All families in canonical order.</summary>
+    public static IReadOnlyList<IPerturbationFamily> All => Registry.All;
 
     /// <summary>
     /// Copies <paramref name="real"/> and replaces every pixel with alpha &gt; 0 by <paramref name="map"/> of its RGB

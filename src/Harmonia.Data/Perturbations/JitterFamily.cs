@@ -18,8 +18,15 @@ namespace Harmonia.Data.Perturbations;
 /// </summary>
 public sealed class JitterFamily : IPerturbationFamily
 {
+    /// <summary>The family's name on the command line.</summary>
+    public const string FamilyName = "jitter";
+
     /// <inheritdoc />
-    public string Name => "jitter";
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public string Description => "torchvision ColorJitter as PHNet's FFHQH (HJitter)";
+
     /// <inheritdoc />
     public string Subset => "HJitter";
 

@@ -18,8 +18,15 @@ namespace Harmonia.Data.Perturbations;
 /// </summary>
 public sealed class RetouchFamily : IPerturbationFamily
 {
+    /// <summary>The family's name on the command line.</summary>
+    public const string FamilyName = "retouch";
+
     /// <inheritdoc />
-    public string Name => "retouch";
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public string Description => "HAdobe5k-style global photo edits by another retoucher (HRetouch)";
+
     /// <inheritdoc />
     public string Subset => "HRetouch";
 

@@ -27,8 +27,15 @@ public sealed class TransferFamily : IPerturbationFamily
 
     const double MaxRatio = 3.0, CovarianceRidge = 4.0;
 
+    /// <summary>The family's name on the command line.</summary>
+    public const string FamilyName = "transfer";
+
     /// <inheritdoc />
-    public string Name => "transfer";
+    public string Name => FamilyName;
+
+    /// <inheritdoc />
+    public string Description => "HCOCO/HFlickr-style colour transfer from another photo's foreground (HTransfer)";
+
     /// <inheritdoc />
     public string Subset => "HTransfer";
 

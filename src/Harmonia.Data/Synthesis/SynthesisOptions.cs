@@ -63,8 +63,7 @@ public sealed record SynthesisOptions
         foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var bits = part.Split(':');
-            var family = PerturbationFamilies.Find(bits[0])
-                ?? throw new UsageException($"Unknown family '{bits[0]}' (use {string.Join(", ", PerturbationFamilies.All.Select(f => f.Name))}).");
+            var family = PerturbationFamilies.Registry.Get(bits[0]);
             int n = defaultVariants;
             if (bits.Length > 2 || (bits.Length == 2 && (!int.TryParse(bits[1], out n) || n < 1)))
                 throw new UsageException($"Bad family entry '{part}': expected name or name:variants with variants ≥ 1.");
