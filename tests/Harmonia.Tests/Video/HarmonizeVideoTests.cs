@@ -94,6 +94,39 @@ public sealed class HarmonizeVideoTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A raw 1080p RGB frame (6.2 MB) is larger than ffmpeg's 5 MB probe size: when the frame pipe did not state the frame
+    /// rate, ffmpeg saw one frame while probing, left the encoded packets without durations, and the MP4 muxer gave the
+    /// last frame a duration of 0, which its edit list then hid (9 of 10 frames decoded, 0.36 s). Ten frames reproduce it.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(".mp4")]
+    [InlineData(".mkv")]
+    public void Full_hd_output_keeps_the_last_frame_and_the_duration(string extension)
+    {
+        VideoTools.RequireFfmpeg();
+        var input = tmp.File("hd.mp4");
+        VideoTools.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=0.4",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input);
+        var mask = tmp.File("hd-mask.png");
+        VideoTools.RectangleMask(mask, 1920, 1080, 800, 400, 320, 240);
+        var output = tmp.File("hd-out" + extension);
+
+        var result = Harmonize(Method("reinhard"), new VideoHarmonizeOptions(input, output, mask, Encoding: new VideoEncoding(Preset: "ultrafast")));
+
+        Assert.Equal(10, result.Frames);
+        var (a, b) = (VideoTools.Probe(input), VideoTools.Probe(output));
+        var (va, vb) = (a.Streams("video").Single(), b.Streams("video").Single());
+        Assert.Equal("10", vb.Text("nb_read_frames"));
+        Assert.Equal(va.Text("r_frame_rate"), vb.Text("r_frame_rate"));
+        Assert.Equal(0.4, b.GetProperty("format").Seconds(), 3);
+        if (extension == ".mp4")
+        {
+            Assert.Equal(va.Text("avg_frame_rate"), vb.Text("avg_frame_rate"));
+            Assert.Equal(va.Seconds(), vb.Seconds(), 3);
+        }
+    }
+
     [SkippableFact]
     public void Variable_frame_rate_timestamps_are_passed_through()
     {
