@@ -237,6 +237,9 @@ public sealed class HarmonizeVideoTests : IDisposable
 
         Assert.True(perFrame.Parametric && !perFrame.Smoothed && smoothed.Smoothed);
         Assert.Equal(24, smoothed.Flicker.Pairs);
+        // Per frame predicts on all 25 frames; smoothed at the default 10 predictions/s, on frames 0, 3, …, 24.
+        Assert.Equal(25, perFrame.Predictions);
+        Assert.Equal(9, smoothed.Predictions);
         Assert.True(perFrame.Flicker.Input < 0.5, $"input foreground flicker {perFrame.Flicker.Input}");
         Assert.True(perFrame.Flicker.Output > 2, $"per-frame output flicker only {perFrame.Flicker.Output}: the clip does not probe smoothing");
         Assert.True(smoothed.Flicker.Output < 0.25 * perFrame.Flicker.Output,
@@ -245,6 +248,7 @@ public sealed class HarmonizeVideoTests : IDisposable
         // With the default detector every alternation is a cut, so the average restarts each frame: no smoothing across cuts.
         var withCuts = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("c.mkv"), mask, Encoding: new VideoEncoding(Lossless: true)));
         Assert.Equal(24, withCuts.SceneCuts);
+        Assert.Equal(25, withCuts.Predictions);   // a cut predicts at once
     }
 
     /// <summary>PHNet's transfer field is parametric too: the same flickering clip, per frame vs smoothed.</summary>
