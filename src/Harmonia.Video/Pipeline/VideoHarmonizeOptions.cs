@@ -15,7 +15,7 @@ namespace Harmonia.Video.Pipeline;
 /// <param name="Strength">0 = input unchanged, 1 = the method's full change.</param>
 /// <param name="SmoothingSeconds">Time constant τ of the parameter EMA in seconds (parametric methods); 0 = per frame.</param>
 /// <param name="SceneCutThreshold">Background histogram distance that resets the smoothing (see <see cref="SceneCutDetector"/>).</param>
-/// <param name="AnalysisRate">While smoothing, parametric methods predict at most this many times per second (a scene cut predicts at once); the frames in between render the running average. 0 = every frame. Without smoothing every frame is predicted.</param>
+/// <param name="AnalysisRate">While smoothing, parametric methods predict at most this many times per second (a scene cut predicts at once); the frames in between fold the latest prediction into the running average again. 0 = every frame. Without smoothing every frame is predicted.</param>
 /// <param name="Encoding">Output codec settings.</param>
 /// <param name="QueueCapacity">Frames buffered between two stages (memory is about 4 stages × this × one frame).</param>
 public sealed record VideoHarmonizeOptions(
@@ -52,7 +52,7 @@ public readonly record struct VideoProgress(int FramesDone, int TotalFrames, Tim
 /// <param name="Smoothed">Whether parameters were smoothed over time (a parametric method and τ &gt; 0).</param>
 /// <param name="Parametric">Whether the method predicts parameters (else it ran per frame).</param>
 /// <param name="SceneCuts">Scene cuts detected (smoothing resets).</param>
-/// <param name="Predictions">Frames on which the parametric method predicted (the others reused the running average).</param>
+/// <param name="Predictions">Frames on which the parametric method predicted (the others reused the latest prediction).</param>
 /// <param name="UnchangedFrames">Frames passed through unchanged because their mask was empty or covered the whole frame.</param>
 /// <param name="Flicker">Foreground flicker of input and output.</param>
 /// <param name="AnalyzeBusy">Wall time the analyze stage spent working (compositing, scene cuts, prediction, smoothing), waits excluded.</param>

@@ -195,7 +195,7 @@ public static class VideoHarmonizer
                 int index = 0;
                 int? staticCount = staticMask?.ForegroundCount();
                 var staticBounds = staticMask?.ForegroundBounds();
-                IHarmonizationParameters? current = null;
+                IHarmonizationParameters? latest = null;
                 long lastPredictionNs = 0;
                 await foreach (var frame in inputs.ReadAllAsync(token).ConfigureAwait(false))
                 {
@@ -219,15 +219,16 @@ public static class VideoHarmonizer
                     else if (parametric is not null)
                     {
                         long ns = input.FrameNanoseconds(index);
-                        if (current is null || newShot || !smoothing || ns - lastPredictionNs >= analysisIntervalNs)
+                        if (latest is null || newShot || !smoothing || ns - lastPredictionNs >= analysisIntervalNs)
                         {
                             var (analysisImage, analysisMask) = AnalysisInputs(composite, mask);
-                            var predicted = parametric.Predict(analysisImage, analysisMask);
-                            current = smoothing ? smoother.Smooth(predicted, ns) : predicted;
+                            latest = parametric.Predict(analysisImage, analysisMask);
                             lastPredictionNs = ns;
                             Predictions++;
                         }
-                        parameters = current;
+                        // Every frame advances the average toward the latest prediction, so the output moves a little on
+                        // each frame instead of stepping on the predicted ones.
+                        parameters = smoothing ? smoother.Smooth(latest, ns) : latest;
                     }
                     else
                     {

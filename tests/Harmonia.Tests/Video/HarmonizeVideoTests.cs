@@ -251,6 +251,37 @@ public sealed class HarmonizeVideoTests : IDisposable
         Assert.Equal(25, withCuts.Predictions);   // a cut predicts at once
     }
 
+    /// <summary>
+    /// The pipeline predicts from 1080p frames box-reduced to 960x540 (<see cref="VideoHarmonizer.AnalysisShortSide"/>):
+    /// s2crnet looks at 256² thumbnails, so the curves must stay within a level or two of the full-size prediction.
+    /// </summary>
+    [SkippableFact]
+    public void Curves_predicted_from_a_reduced_frame_match_the_full_size_prediction()
+    {
+        Skip.IfNot(Harmonia.Models.S2CRNet.S2CRNetWeights.HasEmbedded, "s2crnet weights are not embedded; test skipped.");
+        var mask = TestImages.Ellipse(1920, 1080);
+        var composite = TestImages.ShiftForeground(TestImages.Gradient(1920, 1080), mask, 50, -30, 20);
+        int factor = Math.Min(1920, 1080) / VideoHarmonizer.AnalysisShortSide;
+        var whole = (0, 0, 1920, 1080);
+        using var method = (IDisposable)Method("s2crnet");
+        var parametric = (IParametricHarmonizer)method;
+
+        var full = (Harmonia.Core.Curves.CurveParameters)parametric.Predict(composite, mask);
+        var reduced = (Harmonia.Core.Curves.CurveParameters)parametric.Predict(
+            Harmonia.Core.Imaging.Thumbnail.Reduce(composite, whole, factor), Harmonia.Core.Imaging.Thumbnail.Reduce(mask, whole, factor));
+
+        double difference = 0, change = 0;
+        for (int c = 0; c < 3; c++)
+            for (int v = 0; v < 256; v++)
+            {
+                difference = Math.Max(difference, Math.Abs(full[c, v] - reduced[c, v]));
+                change = Math.Max(change, Math.Abs(full[c, v] - v / 255.0));
+            }
+        Assert.Equal(2, factor);
+        Assert.True(change > 0.03, $"the curves barely change the foreground ({change:F3}): the composite does not probe the prediction");
+        Assert.True(difference < 2 / 255.0, $"reduced-frame curves differ by {difference * 255:F2} levels (full-size change {change * 255:F1} levels)");
+    }
+
     /// <summary>PHNet's transfer field is parametric too: the same flickering clip, per frame vs smoothed.</summary>
     [SkippableFact]
     public void Phnet_transfer_fields_are_smoothed_over_time()
