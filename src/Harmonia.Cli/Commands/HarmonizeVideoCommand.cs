@@ -25,6 +25,7 @@ public static class HarmonizeVideoCommand
         var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply, 0 (none) to 1 (all).", DefaultValueFactory = _ => 1f };
         var smoothing = new Option<double>("--smoothing") { Description = "Time constant in seconds of the moving average of the per-frame parameters (curves, colour fields); a scene cut resets it.", DefaultValueFactory = _ => VideoHarmonizeOptions.DefaultSmoothingSeconds };
         var perFrame = new Option<bool>("--per-frame") { Description = "No temporal smoothing: every frame uses its own prediction (same as --smoothing 0)." };
+        var analysisRate = new Option<double>("--analysis-rate") { Description = "While smoothing, predict the parameters at most this many times per second (frames in between fold the latest prediction into the average again; a scene cut predicts at once); 0 = every frame.", DefaultValueFactory = _ => VideoHarmonizeOptions.DefaultAnalysisRate };
         var sceneCut = new Option<double>("--scene-cut") { Description = "Background colour-histogram distance (0-1) between consecutive frames that counts as a scene cut.", DefaultValueFactory = _ => SceneCutDetector.DefaultThreshold };
         var lossless = new Option<bool>("--lossless") { Description = "FFV1 in .mkv: every pixel is kept exactly (the background is bit-identical to the decoded input)." };
         var crf = new Option<int>("--crf") { Description = "H.264 quality, 0 (best) to 51; 18 is visually lossless for most content.", DefaultValueFactory = _ => 18 };
@@ -36,7 +37,7 @@ public static class HarmonizeVideoCommand
             "(reinhard, statistics, mkl, histogram) run per frame without smoothing. Prints a flicker metric at the end. " +
             "Needs ffmpeg (apt-get install ffmpeg).")
         {
-            input, output, mask, foreground, strength, smoothing, perFrame, sceneCut, lossless, crf, preset,
+            input, output, mask, foreground, strength, smoothing, perFrame, analysisRate, sceneCut, lossless, crf, preset,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -45,7 +46,7 @@ public static class HarmonizeVideoCommand
                 parsed.GetValue(input)!, parsed.GetValue(output)!, parsed.GetValue(mask), parsed.GetValue(foreground),
                 methodOptions.GetThreshold(parsed), parsed.GetValue(strength),
                 parsed.GetValue(perFrame) ? 0 : parsed.GetValue(smoothing), parsed.GetValue(sceneCut),
-                new VideoEncoding(parsed.GetValue(lossless), parsed.GetValue(crf), parsed.GetValue(preset)!));
+                new VideoEncoding(parsed.GetValue(lossless), parsed.GetValue(crf), parsed.GetValue(preset)!), parsed.GetValue(analysisRate));
             if (!(options.SmoothingSeconds >= 0)) throw new UsageException($"--smoothing must be a number of seconds ≥ 0, got {options.SmoothingSeconds}.");
             options.Encoding!.Validate(options.OutputPath);
             var method = methodOptions.CreateMethod(parsed);
@@ -105,7 +106,7 @@ public static class HarmonizeVideoCommand
                           $"per frame: analyze {PerFrameMs(r.AnalyzeBusy, r.Frames):F1} ms, render {PerFrameMs(r.RenderBusy, r.Frames):F1} ms).");
         Console.WriteLine(r.Parametric
             ? r.Smoothed
-                ? $"{methodName}: parameters smoothed over time (time constant {options.SmoothingSeconds:0.###} s), {r.SceneCuts} scene cut(s) reset it."
+                ? $"{methodName}: parameters predicted on {r.Predictions} of {r.Frames} frames and smoothed over time (time constant {options.SmoothingSeconds:0.###} s), {r.SceneCuts} scene cut(s) reset it."
                 : $"{methodName}: per-frame parameters (no smoothing)."
             : $"{methodName}: not parametric, ran per frame (no temporal smoothing).");
         if (r.UnchangedFrames > 0) Console.WriteLine($"{r.UnchangedFrames} frame(s) passed through unchanged (empty mask, or a mask covering the whole frame).");

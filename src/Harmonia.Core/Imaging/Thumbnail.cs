@@ -14,7 +14,16 @@ public static class Thumbnail
     /// </summary>
     public static RgbImage Rgb(RgbImage source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
     {
-        int f = Factor(region.Width, region.Height, size);
+        var reduced = Reduce(source, region, Factor(region.Width, region.Height, size));
+        return reduced.Width == size && reduced.Height == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+    }
+
+    /// <summary>
+    /// The region (x, y, w, h) of <paramref name="source"/> averaged over <paramref name="f"/> x <paramref name="f"/>
+    /// boxes: (w / f) x (h / f) pixels (a remainder narrower than a box is dropped), each rounded to the nearest byte.
+    /// </summary>
+    public static RgbImage Reduce(RgbImage source, (int X, int Y, int Width, int Height) region, int f)
+    {
         int w = region.Width / f, h = region.Height / f;
         var reduced = new RgbImage(w, h);
         int srcStride = source.Stride;
@@ -45,13 +54,19 @@ public static class Thumbnail
             int d = ty * w * 3;
             for (int i = 0; i < sums.Length; i++) dst[d + i] = (byte)(sums[i] * inv + 0.5f);
         });
-        return w == size && h == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+        return reduced;
     }
 
     /// <summary>The same reduction for a mask's soft alpha.</summary>
     public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
     {
-        int f = Factor(region.Width, region.Height, size);
+        var reduced = Reduce(source, region, Factor(region.Width, region.Height, size));
+        return reduced.Width == size && reduced.Height == size ? reduced : Resize.Mask(reduced, size, size, filter);
+    }
+
+    /// <summary>The same box average as the RGB <c>Reduce</c>, for a mask's soft alpha (threshold kept).</summary>
+    public static Mask Reduce(Mask source, (int X, int Y, int Width, int Height) region, int f)
+    {
         int w = region.Width / f, h = region.Height / f;
         var alpha = new float[w * h];
         var src = source.Alpha;
@@ -71,8 +86,7 @@ public static class Thumbnail
             }
             for (int tx = 0; tx < w; tx++) alpha[ty * w + tx] *= inv;
         });
-        var reduced = new Mask(w, h, alpha, source.Threshold);
-        return w == size && h == size ? reduced : Resize.Mask(reduced, size, size, filter);
+        return new Mask(w, h, alpha, source.Threshold);
     }
 
     static int Factor(int width, int height, int size) => Math.Max(1, Math.Min(width, height) / (2 * size));

@@ -34,6 +34,11 @@ public sealed record VideoInfo(
     /// <summary>Number of frames (one per timestamp).</summary>
     public int FrameCount => FrameTimestamps.Length;
 
+    /// <summary>One frame at the base rate <see cref="FrameRate"/> in nanoseconds (the last frame's duration when the rate is unknown).</summary>
+    public long NominalFrameNanoseconds => FrameRate.IsValid
+        ? (long)Math.Round(1e9 * FrameRate.Denominator / FrameRate.Numerator)
+        : TimeBase.TicksToNanoseconds(Math.Max(1, LastFrameDuration));
+
     /// <summary>Timestamp of frame <paramref name="index"/> in nanoseconds; frames past the probed list continue at the last spacing.</summary>
     public long FrameNanoseconds(int index)
     {

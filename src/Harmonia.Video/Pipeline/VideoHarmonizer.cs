@@ -22,8 +22,15 @@ namespace Harmonia.Video.Pipeline;
 /// </summary>
 public static class VideoHarmonizer
 {
+    /// <summary>
+    /// Parametric methods predict from frames box-reduced by the largest integer factor that keeps at least this many
+    /// pixels on the short side (1080p → 960x540, 4K → 960x540, 720p unchanged); the parameters render at full size.
+    /// </summary>
+    public const int AnalysisShortSide = 512;
+
     /// <summary>One frame on its way from the analyze stage to the render stage.</summary>
-    sealed record FrameWork(int Index, long TimestampNs, long DurationNs, RgbImage Composite, Mask Mask, Action ReleaseInputs,
+    sealed record FrameWork(int Index, long TimestampNs, long DurationNs, RgbImage Composite, Mask Mask,
+        (int X, int Y, int Width, int Height)? Bounds, Action ReleaseInputs,
         bool Unchanged, bool NewShot, IHarmonizationParameters? Parameters, RgbImage? Result);
 
     /// <summary>
@@ -98,7 +105,7 @@ public static class VideoHarmonizer
             try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
         }
         return new VideoHarmonizeResult(options.OutputPath, stages.FramesWritten, watch.Elapsed, smoothing, parametric is not null,
-            stages.SceneCuts, stages.UnchangedFrames, stages.Flicker.Report(), stages.AnalyzeBusy, stages.RenderBusy);
+            stages.SceneCuts, stages.Predictions, stages.UnchangedFrames, stages.Flicker.Report(), stages.AnalyzeBusy, stages.RenderBusy);
     }
 
     static Channel<T> Bounded<T>(int capacity) =>
@@ -124,6 +131,7 @@ public static class VideoHarmonizer
         if (!(o.Strength >= 0f && o.Strength <= 1f)) throw new UsageException($"--strength must be between 0 and 1, got {o.Strength}.");
         if (!(o.MaskThreshold > 0f && o.MaskThreshold <= 1f)) throw new UsageException($"--mask-threshold must be in (0, 1], got {o.MaskThreshold}.");
         if (!(o.SmoothingSeconds >= 0) || double.IsInfinity(o.SmoothingSeconds)) throw new UsageException($"--smoothing must be a number of seconds ≥ 0, got {o.SmoothingSeconds}.");
+        if (!(o.AnalysisRate >= 0) || double.IsInfinity(o.AnalysisRate)) throw new UsageException($"--analysis-rate must be a number of predictions per second ≥ 0, got {o.AnalysisRate}.");
         if (!(o.SceneCutThreshold > 0)) throw new UsageException($"--scene-cut must be above 0, got {o.SceneCutThreshold}.");
         if (o.MaskPath is null && o.ForegroundPath is null) throw new UsageException("Give a --mask (image or video), or a --foreground video with alpha.");
         var outFull = Path.GetFullPath(o.OutputPath);
@@ -161,6 +169,10 @@ public static class VideoHarmonizer
         readonly ParameterSmoother smoother = new(options.SmoothingSeconds);
         readonly SceneCutDetector cuts = new(options.SceneCutThreshold);
         readonly BufferPool<float> alphaPool = new(input.Width * input.Height);
+        // Half a millisecond of slack so that rounded timestamps do not skip a frame that is due.
+        readonly int analysisFactor = Math.Max(1, Math.Min(input.Width, input.Height) / AnalysisShortSide);
+        Mask? staticAnalysisMask;
+        readonly long analysisIntervalNs = options.AnalysisRate > 0 ? (long)(1e9 / options.AnalysisRate) - 500_000 : 0;
         int framesWritten;
 
         public BufferPool<byte> RgbPool { get; } = new(input.Width * input.Height * 3);
@@ -169,6 +181,7 @@ public static class VideoHarmonizer
         public BufferPool<byte> GrayPool { get; } = new(input.Width * input.Height);
         public FlickerMeter Flicker { get; } = new();
         public int SceneCuts { get; private set; }
+        public int Predictions { get; private set; }
         public int UnchangedFrames { get; private set; }
         public int FramesWritten => Volatile.Read(ref framesWritten);
         public TimeSpan AnalyzeBusy { get; private set; }
@@ -181,6 +194,9 @@ public static class VideoHarmonizer
             {
                 int index = 0;
                 int? staticCount = staticMask?.ForegroundCount();
+                var staticBounds = staticMask?.ForegroundBounds();
+                IHarmonizationParameters? latest = null;
+                long lastPredictionNs = 0;
                 await foreach (var frame in inputs.ReadAllAsync(token).ConfigureAwait(false))
                 {
                     var fgBytes = foregrounds is null ? null : await ReadCompanion(foregrounds, "foreground video", index, token).ConfigureAwait(false);
@@ -189,6 +205,8 @@ public static class VideoHarmonizer
                     var (composite, mask, release) = Assemble(frame, fgBytes, maskBytes, foregroundFormat);
                     int count = staticCount ?? mask.ForegroundCount();
                     bool unchanged = count == 0 || count == pixels;
+                    // The flicker meter reads only the foreground's bounding box (an empty box for an empty mask).
+                    var bounds = count == 0 ? (0, 0, 0, 0) : staticMask is null ? mask.ForegroundBounds() : staticBounds;
                     bool newShot = cuts.IsCut(composite, mask);
                     if (newShot)
                     {
@@ -201,8 +219,16 @@ public static class VideoHarmonizer
                     else if (parametric is not null)
                     {
                         long ns = input.FrameNanoseconds(index);
-                        var predicted = parametric.Predict(composite, mask);
-                        parameters = smoothing ? smoother.Smooth(predicted, ns) : predicted;
+                        if (latest is null || newShot || !smoothing || ns - lastPredictionNs >= analysisIntervalNs)
+                        {
+                            var (analysisImage, analysisMask) = AnalysisInputs(composite, mask);
+                            latest = parametric.Predict(analysisImage, analysisMask);
+                            lastPredictionNs = ns;
+                            Predictions++;
+                        }
+                        // Every frame advances the average toward the latest prediction, so the output moves a little on
+                        // each frame instead of stepping on the predicted ones.
+                        parameters = smoothing ? smoother.Smooth(latest, ns) : latest;
                     }
                     else
                     {
@@ -210,7 +236,7 @@ public static class VideoHarmonizer
                     }
                     long start = input.FrameNanoseconds(index), next = input.FrameNanoseconds(index + 1);
                     AnalyzeBusy += Stopwatch.GetElapsedTime(busyStart);
-                    await output.WriteAsync(new FrameWork(index, start, next - start, composite, mask, release, unchanged, newShot, parameters, result), token).ConfigureAwait(false);
+                    await output.WriteAsync(new FrameWork(index, start, next - start, composite, mask, bounds, release, unchanged, newShot, parameters, result), token).ConfigureAwait(false);
                     index++;
                 }
                 output.TryComplete();
@@ -220,6 +246,22 @@ public static class VideoHarmonizer
                 output.TryComplete(e);
                 throw;
             }
+        }
+
+        /// <summary>
+        /// The frame and mask a parametric method predicts from: box-reduced by <see cref="analysisFactor"/> (the methods
+        /// look at 256-pixel thumbnails or working sizes, so a 1080p frame is reduced to 960x540 first, a quarter of the
+        /// pixels to read); the full-size pair when the reduced mask lost every foreground pixel.
+        /// </summary>
+        (RgbImage Image, Mask Mask) AnalysisInputs(RgbImage composite, Mask mask)
+        {
+            if (analysisFactor == 1) return (composite, mask);
+            var whole = (0, 0, input.Width, input.Height);
+            var reducedMask = staticMask is not null
+                ? staticAnalysisMask ??= Thumbnail.Reduce(staticMask, whole, analysisFactor)
+                : Thumbnail.Reduce(mask, whole, analysisFactor);
+            if (reducedMask.ForegroundBounds() is null) return (composite, mask);
+            return (Thumbnail.Reduce(composite, whole, analysisFactor), reducedMask);
         }
 
         static async Task<byte[]> ReadCompanion(ChannelReader<byte[]> reader, string role, int index, CancellationToken token)
@@ -291,7 +333,7 @@ public static class VideoHarmonizer
                         pooledResult = true;
                     }
                     else result = w.Result!;
-                    Flicker.Add(w.Composite, result, w.Mask, w.NewShot);
+                    Flicker.Add(w.Composite, result, w.Mask, w.NewShot, w.Bounds);
                     bool passThrough = ReferenceEquals(result, w.Composite);
                     if (!passThrough) w.ReleaseInputs();
                     RenderBusy += Stopwatch.GetElapsedTime(busyStart);

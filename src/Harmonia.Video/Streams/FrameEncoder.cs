@@ -37,20 +37,20 @@ public static class FrameEncoder
             args.Add($"-video_track_timescale {source.TimeBase.Denominator}");
         if (source.SampleAspectRatio.IsValid) args.Add($"-vf setsar={source.SampleAspectRatio}");
         var processor = FFMpegArguments
-            .FromPipeInput(new FrameSource(source.Width, source.Height, frames), _ => { })
+            .FromPipeInput(new FrameSource(source.Width, source.Height, source.NominalFrameNanoseconds, frames), _ => { })
             .AddFileInput(source.Path, true, _ => { })
             .OutputToFile(outputPath, true, o => o.WithCustomArgument(string.Join(' ', args)));
         await FfmpegRun.RunAsync(processor, $"Cannot encode '{outputPath}'", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Streams the channel's frames into ffmpeg's stdin pipe as Matroska.</summary>
-    sealed class FrameSource(int width, int height, ChannelReader<OutputFrame> frames) : IPipeSource
+    sealed class FrameSource(int width, int height, long nominalFrameDurationNs, ChannelReader<OutputFrame> frames) : IPipeSource
     {
         public string GetStreamArguments() => "-f matroska";
 
         public async Task WriteAsync(Stream outputStream, CancellationToken cancellationToken)
         {
-            var writer = new MatroskaFrameWriter(outputStream, width, height);
+            var writer = new MatroskaFrameWriter(outputStream, width, height, nominalFrameDurationNs);
             await writer.WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var frame in frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -7,8 +7,16 @@ namespace Harmonia.Video.Streams;
 /// uncompressed video track with colour-space fourcc <c>RGB\x18</c>, one cluster per frame) — the smallest container
 /// FFmpeg reads from a pipe that carries per-frame timestamps, so variable frame rates survive the round trip (a bare
 /// rawvideo pipe would restamp frames at a constant rate). Timestamps are in nanoseconds (TimestampScale 1).
+/// The track states its nominal frame duration (DefaultDuration): FFmpeg otherwise guesses the frame rate by probing the
+/// first frames, and one raw frame of 1080p (6.2 MB) is already past its 5 MB probe size, so it would see a single frame,
+/// know no rate, leave the encoded packets without durations, and the MP4 muxer would give the last frame a duration of
+/// 0 (its edit list then hides that frame: 249 of 250 frames decode).
 /// </summary>
-public sealed class MatroskaFrameWriter(Stream stream, int width, int height)
+/// <param name="stream">Where the Matroska bytes go (ffmpeg's stdin).</param>
+/// <param name="width">Frame width in pixels.</param>
+/// <param name="height">Frame height in pixels.</param>
+/// <param name="nominalFrameDurationNs">The source's nominal frame duration (1 / its base frame rate) in nanoseconds; each frame still carries its own timestamp and duration.</param>
+public sealed class MatroskaFrameWriter(Stream stream, int width, int height, long nominalFrameDurationNs)
 {
     // Element IDs from the Matroska specification.
     static readonly byte[] Ebml = [0x1A, 0x45, 0xDF, 0xA3], EbmlVersion = [0x42, 0x86], EbmlReadVersion = [0x42, 0xF7],
@@ -16,7 +24,7 @@ public sealed class MatroskaFrameWriter(Stream stream, int width, int height)
         DocTypeVersion = [0x42, 0x87], DocTypeReadVersion = [0x42, 0x85], Segment = [0x18, 0x53, 0x80, 0x67],
         Info = [0x15, 0x49, 0xA9, 0x66], TimestampScale = [0x2A, 0xD7, 0xB1], MuxingApp = [0x4D, 0x80], WritingApp = [0x57, 0x41],
         Tracks = [0x16, 0x54, 0xAE, 0x6B], TrackEntry = [0xAE], TrackNumber = [0xD7], TrackUid = [0x73, 0xC5], TrackType = [0x83],
-        CodecId = [0x86], FlagLacing = [0x9C], VideoElement = [0xE0], PixelWidth = [0xB0], PixelHeight = [0xBA],
+        CodecId = [0x86], FlagLacing = [0x9C], DefaultDuration = [0x23, 0xE3, 0x83], VideoElement = [0xE0], PixelWidth = [0xB0], PixelHeight = [0xBA],
         ColourSpace = [0x2E, 0xB5, 0x24], Cluster = [0x1F, 0x43, 0xB6, 0x75], ClusterTimestamp = [0xE7],
         BlockGroup = [0xA0], Block = [0xA1], BlockDuration = [0x9B];
 
@@ -39,7 +47,7 @@ public sealed class MatroskaFrameWriter(Stream stream, int width, int height)
         WriteElement(header, Info, Concat(UInt(TimestampScale, 1), Text(MuxingApp, "harmonia"), Text(WritingApp, "harmonia")));
         var video = Element(VideoElement, Concat(UInt(PixelWidth, (ulong)width), UInt(PixelHeight, (ulong)height), Element(ColourSpace, "RGB\x18"u8.ToArray())));
         var track = Element(TrackEntry, Concat(UInt(TrackNumber, 1), UInt(TrackUid, 1), UInt(TrackType, 1),
-            Text(CodecId, "V_UNCOMPRESSED"), UInt(FlagLacing, 0), video));
+            Text(CodecId, "V_UNCOMPRESSED"), UInt(FlagLacing, 0), UInt(DefaultDuration, (ulong)Math.Max(1, nominalFrameDurationNs)), video));
         WriteElement(header, Tracks, track);
         await stream.WriteAsync(header.ToArray(), cancellationToken).ConfigureAwait(false);
     }

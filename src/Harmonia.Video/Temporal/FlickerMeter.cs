@@ -19,10 +19,13 @@ public sealed class FlickerMeter
     double inputSum, outputSum;
     int pairs;
 
-    /// <summary>Adds one frame; <paramref name="newShot"/> breaks the chain (no pair with the previous frame).</summary>
-    public void Add(RgbImage input, RgbImage output, Mask mask, bool newShot)
+    /// <summary>
+    /// Adds one frame; <paramref name="newShot"/> breaks the chain (no pair with the previous frame).
+    /// <paramref name="bounds"/>: the mask's foreground bounds when the caller knows them (only those pixels are read), else null.
+    /// </summary>
+    public void Add(RgbImage input, RgbImage output, Mask mask, bool newShot, (int X, int Y, int Width, int Height)? bounds = null)
     {
-        var (inMean, outMean) = ForegroundMeans(input, output, mask);
+        var (inMean, outMean) = ForegroundMeans(input, output, mask, bounds ?? (0, 0, input.Width, input.Height));
         if (!newShot && inMean is { } i && outMean is { } o && lastInput is { } li && lastOutput is { } lo)
         {
             inputSum += Change(li, i);
@@ -40,12 +43,13 @@ public sealed class FlickerMeter
         (Math.Abs(a.R - b.R) + Math.Abs(a.G - b.G) + Math.Abs(a.B - b.B)) / 3;
 
     /// <summary>Mean RGB of both images over the binary foreground, or nulls when the foreground is empty.</summary>
-    static ((double, double, double)?, (double, double, double)?) ForegroundMeans(RgbImage input, RgbImage output, Mask mask)
+    static ((double, double, double)?, (double, double, double)?) ForegroundMeans(RgbImage input, RgbImage output, Mask mask,
+        (int X, int Y, int Width, int Height) bounds)
     {
         var sums = new long[6];
         long count = 0;
         object gate = new();
-        Parallel.For(0, input.Height, () => (new long[6], 0L), (y, _, local) =>
+        Parallel.For(bounds.Y, bounds.Y + bounds.Height, () => (new long[6], 0L), (y, _, local) =>
         {
             var (s, n) = local;
             var a = input.Pixels;
@@ -53,7 +57,7 @@ public sealed class FlickerMeter
             var alpha = mask.Alpha;
             float t = mask.Threshold;
             int row = y * input.Width;
-            for (int x = 0; x < input.Width; x++)
+            for (int x = bounds.X; x < bounds.X + bounds.Width; x++)
             {
                 int i = row + x;
                 if (alpha[i] < t) continue;

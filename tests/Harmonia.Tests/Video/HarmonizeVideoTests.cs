@@ -94,6 +94,39 @@ public sealed class HarmonizeVideoTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A raw 1080p RGB frame (6.2 MB) is larger than ffmpeg's 5 MB probe size: when the frame pipe did not state the frame
+    /// rate, ffmpeg saw one frame while probing, left the encoded packets without durations, and the MP4 muxer gave the
+    /// last frame a duration of 0, which its edit list then hid (9 of 10 frames decoded, 0.36 s). Ten frames reproduce it.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(".mp4")]
+    [InlineData(".mkv")]
+    public void Full_hd_output_keeps_the_last_frame_and_the_duration(string extension)
+    {
+        VideoTools.RequireFfmpeg();
+        var input = tmp.File("hd.mp4");
+        VideoTools.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25:duration=0.4",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", input);
+        var mask = tmp.File("hd-mask.png");
+        VideoTools.RectangleMask(mask, 1920, 1080, 800, 400, 320, 240);
+        var output = tmp.File("hd-out" + extension);
+
+        var result = Harmonize(Method("reinhard"), new VideoHarmonizeOptions(input, output, mask, Encoding: new VideoEncoding(Preset: "ultrafast")));
+
+        Assert.Equal(10, result.Frames);
+        var (a, b) = (VideoTools.Probe(input), VideoTools.Probe(output));
+        var (va, vb) = (a.Streams("video").Single(), b.Streams("video").Single());
+        Assert.Equal("10", vb.Text("nb_read_frames"));
+        Assert.Equal(va.Text("r_frame_rate"), vb.Text("r_frame_rate"));
+        Assert.Equal(0.4, b.GetProperty("format").Seconds(), 3);
+        if (extension == ".mp4")
+        {
+            Assert.Equal(va.Text("avg_frame_rate"), vb.Text("avg_frame_rate"));
+            Assert.Equal(va.Seconds(), vb.Seconds(), 3);
+        }
+    }
+
     [SkippableFact]
     public void Variable_frame_rate_timestamps_are_passed_through()
     {
@@ -204,6 +237,9 @@ public sealed class HarmonizeVideoTests : IDisposable
 
         Assert.True(perFrame.Parametric && !perFrame.Smoothed && smoothed.Smoothed);
         Assert.Equal(24, smoothed.Flicker.Pairs);
+        // Per frame predicts on all 25 frames; smoothed at the default 10 predictions/s, on frames 0, 3, …, 24.
+        Assert.Equal(25, perFrame.Predictions);
+        Assert.Equal(9, smoothed.Predictions);
         Assert.True(perFrame.Flicker.Input < 0.5, $"input foreground flicker {perFrame.Flicker.Input}");
         Assert.True(perFrame.Flicker.Output > 2, $"per-frame output flicker only {perFrame.Flicker.Output}: the clip does not probe smoothing");
         Assert.True(smoothed.Flicker.Output < 0.25 * perFrame.Flicker.Output,
@@ -212,6 +248,38 @@ public sealed class HarmonizeVideoTests : IDisposable
         // With the default detector every alternation is a cut, so the average restarts each frame: no smoothing across cuts.
         var withCuts = Harmonize((IHarmonizer)method, new VideoHarmonizeOptions(input, tmp.File("c.mkv"), mask, Encoding: new VideoEncoding(Lossless: true)));
         Assert.Equal(24, withCuts.SceneCuts);
+        Assert.Equal(25, withCuts.Predictions);   // a cut predicts at once
+    }
+
+    /// <summary>
+    /// The pipeline predicts from 1080p frames box-reduced to 960x540 (<see cref="VideoHarmonizer.AnalysisShortSide"/>):
+    /// s2crnet looks at 256² thumbnails, so the curves must stay within a level or two of the full-size prediction.
+    /// </summary>
+    [SkippableFact]
+    public void Curves_predicted_from_a_reduced_frame_match_the_full_size_prediction()
+    {
+        Skip.IfNot(Harmonia.Models.S2CRNet.S2CRNetWeights.HasEmbedded, "s2crnet weights are not embedded; test skipped.");
+        var mask = TestImages.Ellipse(1920, 1080);
+        var composite = TestImages.ShiftForeground(TestImages.Gradient(1920, 1080), mask, 50, -30, 20);
+        int factor = Math.Min(1920, 1080) / VideoHarmonizer.AnalysisShortSide;
+        var whole = (0, 0, 1920, 1080);
+        using var method = (IDisposable)Method("s2crnet");
+        var parametric = (IParametricHarmonizer)method;
+
+        var full = (Harmonia.Core.Curves.CurveParameters)parametric.Predict(composite, mask);
+        var reduced = (Harmonia.Core.Curves.CurveParameters)parametric.Predict(
+            Harmonia.Core.Imaging.Thumbnail.Reduce(composite, whole, factor), Harmonia.Core.Imaging.Thumbnail.Reduce(mask, whole, factor));
+
+        double difference = 0, change = 0;
+        for (int c = 0; c < 3; c++)
+            for (int v = 0; v < 256; v++)
+            {
+                difference = Math.Max(difference, Math.Abs(full[c, v] - reduced[c, v]));
+                change = Math.Max(change, Math.Abs(full[c, v] - v / 255.0));
+            }
+        Assert.Equal(2, factor);
+        Assert.True(change > 0.03, $"the curves barely change the foreground ({change:F3}): the composite does not probe the prediction");
+        Assert.True(difference < 2 / 255.0, $"reduced-frame curves differ by {difference * 255:F2} levels (full-size change {change * 255:F1} levels)");
     }
 
     /// <summary>PHNet's transfer field is parametric too: the same flickering clip, per frame vs smoothed.</summary>

@@ -71,15 +71,21 @@ public sealed class TemporalTests
         var mask = TestImages.Ellipse(64, 48);
         var baseImage = TestImages.Gradient(64, 48);
         var meter = new FlickerMeter();
+        var withinBounds = new FlickerMeter();
+        var bounds = mask.ForegroundBounds();
         // Input foreground alternates by +30 levels in R; output stays fixed.
         for (int f = 0; f < 5; f++)
         {
             var input = f % 2 == 0 ? baseImage : TestImages.ShiftForeground(baseImage, mask, 30, 0, 0);
             meter.Add(input, baseImage, mask, newShot: false);
+            withinBounds.Add(input, baseImage, mask, newShot: false, bounds);
         }
         var report = meter.Report();
         Assert.Equal(4, report.Pairs);
         Assert.InRange(report.Input, 9.0, 10.0);   // |ΔR| ≈ 30 (clamping aside), averaged over 3 channels
         Assert.Equal(0, report.Output, 9);
+        // Reading only the foreground's bounding box (what the video pipeline does) measures the same.
+        Assert.True(bounds is { Width: < 64 } or { Height: < 48 }, "the ellipse should not fill the frame");
+        Assert.Equal(report, withinBounds.Report());
     }
 }
