@@ -1,4 +1,3 @@
-using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;

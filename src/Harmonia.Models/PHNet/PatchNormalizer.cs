@@ -57,15 +57,15 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
         GridCount = gridCount;
         var shape = new long[] { 1, channels, 1, 1 };
         weights = new Parameter(tensor(new[] { 0.5f, 0.5f }));
-        fg_var = new Parameter(full(shape, initValue));
+        fg_var = new Parameter(full(shape, TorchScalars.Of(initValue)));
         fg_bias = new Parameter(zeros(shape));
-        patched_fg_var = new Parameter(full(shape, initValue));
+        patched_fg_var = new Parameter(full(shape, TorchScalars.Of(initValue)));
         patched_fg_bias = new Parameter(zeros(shape));
         // Background starts as the identity (bg_skip = 1): the block first only moves the foreground.
         bg_var = new Parameter(zeros(shape));
         bg_skip = new Parameter(ones(shape));
         bg_bias = new Parameter(zeros(shape));
-        grid_weights = new Parameter(full(new long[] { 1, channels, gridCount, gridCount }, 1.0 / (gridCount * gridCount)));
+        grid_weights = new Parameter(full(new long[] { 1, channels, gridCount, gridCount }, TorchScalars.Of(1.0 / (gridCount * gridCount))));
         grid_var_weights = new Parameter(ones(1, channels, gridCount, gridCount));
         RegisterComponents();
     }

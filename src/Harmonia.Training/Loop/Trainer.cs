@@ -69,6 +69,7 @@ public sealed class Trainer
         torch.set_num_threads(options.Threads);
         Directory.CreateDirectory(options.OutputDirectory);
         var generator = task.Generator;
+        BatchNormWarmUp.EnsureFor(generator);
         var checkpointPath = Out(Checkpoint.LastFileName);
         bool resuming = options.Resume && File.Exists(checkpointPath);
         if (!options.Resume && !options.Overwrite && File.Exists(checkpointPath))
@@ -81,7 +82,7 @@ public sealed class Trainer
         using var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
         Discriminator = options.Adversarial is null ? null : new PatchDiscriminator(3, options.Adversarial.BaseChannels);
         using var discriminatorOptimizer = Discriminator is null ? null
-            : torch.optim.RMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
+            : new Optimizers.ScalarSafeRMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
 
         var state = resuming
             ? Checkpoint.Load(checkpointPath, task.Name, generator, generatorOptimizer, Discriminator, discriminatorOptimizer)
@@ -270,7 +271,7 @@ public sealed class Trainer
             dLoss.backward();
             discriminatorOptimizer.step();
             var gAdv = LsganLoss.Generator(Discriminator.forward(fake));
-            total = total + gAdv.mul(TorchScalars.Of(options.Adversarial!.Weight));
+            total = total.add(gAdv, alpha: TorchScalars.Of(options.Adversarial!.Weight));
             values.Add(("adv_g", gAdv.item<float>()));
             values.Add(("adv_d", dLoss.item<float>()));
         }

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harmonia.Models.Layers;
+namespace Harmonia.Models.Runtime;
 
 /// <summary>
 /// A stride-1 k×k convolution with "same" padding computed as im2col + matmul (<c>unfold</c>, then the weight as an
