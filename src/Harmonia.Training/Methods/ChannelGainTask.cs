@@ -58,6 +58,6 @@ public sealed class ChannelGainTask : ITrainingTask
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => x * gain + bias;
+        public override Tensor forward(Tensor x) => (x * gain).Plus(bias);
     }
 }

@@ -117,7 +117,7 @@ public static class CachedCurveHeadTrainer
         {
             x = CurveRendering.Render(x, p.select(1, s));
             var term = (x - target).abs().sum(1).mean();
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
         last = x.MoveToOuterDisposeScope();
         return total!.MoveToOuterDisposeScope();

@@ -15,8 +15,8 @@ namespace Harmonia.Tests.Models.Runtime;
 /// </summary>
 static class ScalarConversionScanner
 {
-    /// <summary>One finding: file (relative to the scanned root), 1-based line, and the expression.</summary>
-    public sealed record Finding(string File, int Line, string Expression, bool HiddenAlpha = false)
+    /// <summary>One finding: file (relative to the scanned root), 1-based line, the expression, whether it is a hidden alpha, and its span.</summary>
+    public sealed record Finding(string File, int Line, string Expression, bool HiddenAlpha = false, TextSpan Span = default)
     {
         public override string ToString() => $"{File}:{Line}: {Expression}";
     }
@@ -85,7 +85,7 @@ static class ScalarConversionScanner
             findings.AddRange(flagged.OrderBy(s => s.Start).Select(span => new Finding(tree.FilePath,
                 tree.GetLineSpan(span).StartLinePosition.Line + 1, root0.FindNode(span, getInnermostNodeForTie: true).ToString())));
             findings.AddRange(alphas.Except(flagged).OrderBy(s => s.Start).Select(span => new Finding(tree.FilePath,
-                tree.GetLineSpan(span).StartLinePosition.Line + 1, root0.FindNode(span, getInnermostNodeForTie: true).ToString(), HiddenAlpha: true)));
+                tree.GetLineSpan(span).StartLinePosition.Line + 1, root0.FindNode(span, getInnermostNodeForTie: true).ToString(), HiddenAlpha: true, Span: span)));
         }
         return findings;
     }
