@@ -1,5 +1,9 @@
 using System.Runtime.InteropServices;
+using Harmonia.Models.PHNet;
 using Harmonia.Models.Runtime;
+using Harmonia.Models.S2CRNet;
+using Harmonia.Training.Contracts;
+using Harmonia.Training.Methods.S2CRNet;
 using Harmonia.Training.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -56,6 +60,44 @@ public class ScalarRaceTests(ITestOutputHelper output)
         int plain = Compare ? FailuresUnderCollections(iterations, () => { using var scope = NewDisposeScope(); _ = (x + y - y) * 0.5 + 0.25; }) : -1;
         output.WriteLine($"expressions under forced GC: {iterations}; failures with temporary Scalars {plain}, cached {safe}");
         Assert.Equal(0, safe);
+    }
+
+    [Fact]
+    public void S2CRNet_training_steps_and_PHNet_passes_survive_forced_collections()
+    {
+        TorchRuntime.EnsureAvailable();
+        manual_seed(5);
+        using var s2crnet = new S2CRNetModel(new S2CRNetConfig(Stages: 2, Levels: 16, InputSize: 32));
+        var task = new S2CRNetTrainingTask(s2crnet);
+        using var images = rand(2, 3, 32, 32);
+        using var mask = zeros(2, 1, 32, 32);
+        mask[.., .., 8..24, 8..24] = tensor(1f);
+        using var labels = full(2, 4, dtype: ScalarType.Int64);
+        int steps = Math.Max(10, Steps / 10);
+        int Training(OptimizerHelper optimizer) => FailuresUnderCollections(steps, () =>
+        {
+            using var scope = NewDisposeScope();
+            var batch = new HarmonizationBatch(images.alias(), mask.alias(), images.flip(3), labels.alias(), ["a", "b"]);
+            optimizer.zero_grad();
+            task.Forward(batch).Loss.backward();
+            optimizer.step();
+        });
+        int training, withTorchSharpAdamW = -1;
+        using (var safe = new ScalarSafeAdamW(task.TrainableParameters(), 1e-3, weightDecay: 1e-2)) training = Training(safe);
+        if (Compare)
+            using (var plain = torch.optim.AdamW(task.TrainableParameters(), 1e-3, weight_decay: 1e-2)) withTorchSharpAdamW = Training(plain);
+
+        using var phnet = new PHNetModel(PHNetConfig.Scaled(8, PHNetOutput.Sigmoid));
+        phnet.eval();
+        int inference = FailuresUnderCollections(steps, () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            phnet.Harmonize(images, mask);
+        });
+        output.WriteLine($"under forced GC: {steps} S2CRNet training steps, {training} failures ({withTorchSharpAdamW} with TorchSharp's AdamW); {steps} PHNet passes, {inference} failures");
+        Assert.Equal(0, training);
+        Assert.Equal(0, inference);
     }
 
     static int FailuresUnderCollections(int steps, Func<IEnumerable<Parameter>, OptimizerHelper> create)
