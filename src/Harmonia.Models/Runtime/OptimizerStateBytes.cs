@@ -3,41 +3,26 @@ using TorchSharp.Modules;
 namespace Harmonia.Models.Runtime;
 
 /// <summary>
-/// An optimizer's state as bytes. Why: TorchSharp 0.107 serializes optimizer state only to and from a file path
-/// (<c>save_state_dict(string)</c>, <c>load_state_dict(string)</c>), so a checkpoint that keeps it inside one file goes
-/// through a temporary file in the checkpoint's folder (same disk, same permissions), deleted afterwards.
+/// An optimizer's state as bytes (TorchSharp's format, the one <c>save_state_dict(path)</c> writes to a file), kept in
+/// memory. Earlier versions went through a temporary file next to the checkpoint on the belief that TorchSharp 0.107
+/// serializes optimizer state only to a path; its <c>BinaryWriter</c>/<c>BinaryReader</c> overloads write the same
+/// bytes, so the temporary file is gone (Runtime/README.md).
 /// </summary>
 public static class OptimizerStateBytes
 {
-    /// <summary>The bytes of <paramref name="optimizer"/>'s state (TorchSharp's format); temporary file in <paramref name="folder"/>.</summary>
-    public static byte[] Save(OptimizerHelper optimizer, string folder)
+    /// <summary>The bytes of <paramref name="optimizer"/>'s state.</summary>
+    public static byte[] Save(OptimizerHelper optimizer)
     {
-        var temp = TempPath(folder);
-        try
-        {
-            optimizer.save_state_dict(temp);
-            return File.ReadAllBytes(temp);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        return stream.ToArray();
     }
 
-    /// <summary>Loads state written by <see cref="Save"/> into <paramref name="optimizer"/>; TorchSharp's exceptions pass through.</summary>
-    public static void Load(OptimizerHelper optimizer, ReadOnlySpan<byte> state, string folder)
+    /// <summary>Loads state written by <see cref="Save"/> (or by <c>save_state_dict(path)</c>); TorchSharp's exceptions pass through.</summary>
+    public static void Load(OptimizerHelper optimizer, byte[] state)
     {
-        var temp = TempPath(folder);
-        try
-        {
-            using (var file = File.Create(temp)) file.Write(state);
-            optimizer.load_state_dict(temp);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        using var stream = new MemoryStream(state, writable: false);
+        using var reader = new BinaryReader(stream);
+        optimizer.load_state_dict(reader);
     }
-
-    static string TempPath(string folder) => Path.Combine(Path.GetFullPath(folder), $".optimizer-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
 }

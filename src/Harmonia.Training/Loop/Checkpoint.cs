@@ -69,7 +69,7 @@ public static class Checkpoint
         void AddOptimizer(string name, OptimizerHelper optimizer)
         {
             byte[] bytes;
-            try { bytes = OptimizerStateBytes.Save(optimizer, Folder(path)); }
+            try { bytes = OptimizerStateBytes.Save(optimizer); }
             catch (Exception e) when (e is NotImplementedException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
                 warn?.Invoke($"the {optimizer.GetType().Name} state cannot be saved ({e.Message.Split('\n')[0]}); checkpoints hold weights only for it.");
@@ -132,13 +132,11 @@ public static class Checkpoint
     {
         try
         {
-            OptimizerStateBytes.Load(optimizer, bytes.data<byte>().ToArray(), Folder(checkpointPath));
+            OptimizerStateBytes.Load(optimizer, bytes.data<byte>().ToArray());
         }
         catch (Exception e) when (e is not HarmoniaException)
         {
             throw new HarmoniaException($"Checkpoint '{checkpointPath}': optimizer state does not fit ({e.Message.Split('\n')[0]}); was the optimizer changed?");
         }
     }
-
-    static string Folder(string checkpointPath) => Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!;
 }
