@@ -20,6 +20,24 @@ sealed class AdamUpdate : IDisposable
 {
     readonly CachedScalar stepSize = new(), correction = new(), decay = new();
 
+    /// <summary>
+    /// Calls <paramref name="update"/> for every parameter with a gradient (negated when maximizing), each inside its
+    /// own dispose scope; the loop every scalar-safe optimizer shares.
+    /// </summary>
+    public static void ForEachGradient(IEnumerable<Parameter> parameters, bool maximize, Action<Parameter, Tensor> update)
+    {
+        foreach (var param in parameters)
+        {
+            if (param.grad is not { } grad) continue;
+            using var scope = NewDisposeScope();
+            update(param, maximize ? grad.neg() : grad);
+        }
+    }
+
+    /// <summary>The gradient plus the L2 term wd·p (Adam's and RMSProp's weight decay).</summary>
+    public static Tensor WithL2(Tensor grad, Tensor param, double weightDecay) =>
+        weightDecay == 0 ? grad : grad.add(param, alpha: TorchScalars.Of(weightDecay));
+
     /// <summary>Decoupled weight decay p ← p·(1 − lr·wd) (AdamW).</summary>
     public void Decay(Tensor param, double lr, double weightDecay)
     {
@@ -68,16 +86,13 @@ public sealed class ScalarSafeAdamW : AdamW
     {
         var o = (Options)group.Options;
         double lr = o.LearningRate!.Value;
-        foreach (var param in group.Parameters)
+        AdamUpdate.ForEachGradient(group.Parameters, o.maximize!.Value, (param, grad) =>
         {
-            if (param.grad is not { } grad) continue;
-            using var scope = NewDisposeScope();
             var state = (State)_state[param.Handle];
             state.step++;
-            if (o.maximize!.Value) grad = grad.neg();
             update.Decay(param, lr, o.weight_decay!.Value);
             update.Apply(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, lr, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.amsgrad!.Value);
-        }
+        });
     }, closure!);
 
     /// <inheritdoc />
@@ -101,17 +116,13 @@ public sealed class ScalarSafeAdam : Adam
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var o = (Options)group.Options;
-        double wd = o.weight_decay!.Value;
-        foreach (var param in group.Parameters)
+        AdamUpdate.ForEachGradient(group.Parameters, o.maximize!.Value, (param, grad) =>
         {
-            if (param.grad is not { } grad) continue;
-            using var scope = NewDisposeScope();
             var state = (State)_state[param.Handle];
             state.step++;
-            if (o.maximize!.Value) grad = grad.neg();
-            if (wd != 0) grad = grad.add(param, alpha: TorchScalars.Of(wd));
+            grad = AdamUpdate.WithL2(grad, param, o.weight_decay!.Value);
             update.Apply(param, grad, state.exp_avg, state.exp_avg_sq, ref state.max_exp_avg_sq, state.step, o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.amsgrad!.Value);
-        }
+        });
     }, closure!);
 
     /// <inheritdoc />

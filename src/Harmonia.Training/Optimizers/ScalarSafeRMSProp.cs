@@ -25,16 +25,13 @@ public sealed class ScalarSafeRMSProp : RMSProp
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var o = (Options)group.Options;
-        double alpha = o.alpha!.Value, wd = o.weight_decay!.Value, momentum = o.momentum!.Value;
+        double alpha = o.alpha!.Value, momentum = o.momentum!.Value;
         var rate = negativeRate.Of(-o.LearningRate!.Value);
-        foreach (var param in group.Parameters)
+        AdamUpdate.ForEachGradient(group.Parameters, o.maximize!.Value, (param, grad) =>
         {
-            if (param.grad is not { } grad) continue;
-            using var scope = NewDisposeScope();
             var state = (State)_state[param.Handle];
             state.step++;
-            if (o.maximize!.Value) grad = grad.neg();
-            if (wd != 0) grad = grad.add(param, alpha: TorchScalars.Of(wd));
+            grad = AdamUpdate.WithL2(grad, param, o.weight_decay!.Value);
             state.square_avg.mul_(TorchScalars.Of(alpha)).addcmul_(grad, grad, value: TorchScalars.Of(1 - alpha));
             Tensor denominator;
             if (o.centered!.Value)
@@ -55,7 +52,7 @@ public sealed class ScalarSafeRMSProp : RMSProp
             {
                 param.addcdiv_(grad, denominator, value: rate);
             }
-        }
+        });
     }, closure!);
 
     /// <inheritdoc />
