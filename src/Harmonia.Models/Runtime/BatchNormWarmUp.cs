@@ -18,8 +18,11 @@ public static class BatchNormWarmUp
     /// <summary>Warms up when <paramref name="model"/> (or any of its submodules) is a BatchNorm; a no-op after the first time.</summary>
     public static void EnsureFor(nn.Module model)
     {
-        if (model.modules().Any(m => m is BatchNorm)) _ = Done.Value;
+        if (HasBatchNorm(model)) _ = Done.Value;
     }
+
+    /// <summary>Whether <paramref name="model"/> or one of its submodules is a BatchNorm (1d, 2d or 3d).</summary>
+    public static bool HasBatchNorm(nn.Module model) => model is BatchNorm || model.modules().Any(m => m is BatchNorm);
 
     static bool Run()
     {
