@@ -40,7 +40,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.forward(conv1.forward(first)));
         y = bn2.forward(conv2.forward(y));
         var identity = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y + identity).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.Plus(identity)).MoveToOuterDisposeScope();
     }
 }
 
@@ -102,7 +102,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         layer3 = Stage(128, 256, 2, blocks[2]);
         layer4 = Stage(256, 512, 2, blocks[3]);
         // x_bgr·255 − mean, written as a per-channel affine of the RGB input followed by a channel flip.
-        scale = torch.full(new long[] { 1, 3, 1, 1 }, 255f);
+        scale = torch.full(new long[] { 1, 3, 1, 1 }, TorchScalars.Of(255));
         offset = torch.tensor(new[] { -MeanRgb[2], -MeanRgb[1], -MeanRgb[0] }).view(1, 3, 1, 1);
         RegisterComponents();
     }

@@ -61,25 +61,25 @@ public sealed class OfficialPatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var background = mask.neg().add_(TorchScalars.Of(1));
+        var background = mask.OneMinus();
         var (fgMean, fgStd) = MaskedStatistics(x, mask);
         var (bgMean, bgStd) = MaskedStatistics(x, background);
         var localMeans = PatchStatistics.WeightedCellMeans(x, background, GridCount, Eps);
         var patchedBack = (localMeans * grid_weights).sum(new long[] { 2, 3 }, keepdim: true);
-        var bgNormalized = (x - bgMean) / bgStd * bg_var + bg_bias;
+        var bgNormalized = ((x - bgMean) / bgStd * bg_var).Plus(bg_bias);
         var standardized = (x - fgMean) / fgStd;
-        var fgNormalized = (standardized * bgStd + bgMean) * fg_var + fg_bias;
-        var fgPatched = (standardized * bgStd + patchedBack) * patched_fg_var + patched_fg_bias;
-        var fg = weights[0] * fgNormalized + weights[1] * fgPatched;
-        return (fg * mask + bgNormalized * background).MoveToOuterDisposeScope();
+        var fgNormalized = (((standardized * bgStd).Plus(bgMean)) * fg_var).Plus(fg_bias);
+        var fgPatched = (((standardized * bgStd).Plus(patchedBack)) * patched_fg_var).Plus(patched_fg_bias);
+        var fg = (weights[0] * fgNormalized).Plus(weights[1] * fgPatched);
+        return (fg * mask).Plus(bgNormalized * background).MoveToOuterDisposeScope();
     }
 
     static (Tensor Mean, Tensor Std) MaskedStatistics(Tensor x, Tensor weight)
     {
         var dims = new long[] { 2, 3 };
-        var count = weight.sum(dims, keepdim: true).add(TorchScalars.Of(Eps));
+        var count = weight.sum(dims, keepdim: true).Plus(Eps);
         var mean = (x * weight).sum(dims, keepdim: true) / count;
         var variance = ((x - mean) * weight).Squared().sum(dims, keepdim: true) / count;
-        return (mean, variance.add(TorchScalars.Of(Eps)).sqrt());
+        return (mean, variance.Plus(Eps).sqrt());
     }
 }

@@ -37,7 +37,7 @@ public sealed class PHNetLoss
         var psnr = PsnrTerm(prediction, target);
         var fn = ForegroundNormalizedMse(prediction, target, mask, MinArea);
         var grad = GradientMse(prediction, target);
-        var total = psnr.mul(TorchScalars.Of(PsnrWeight)) + fn.mul(TorchScalars.Of(FnMseWeight)) + grad.mul(TorchScalars.Of(GradientWeight));
+        var total = psnr.mul(TorchScalars.Of(PsnrWeight)).Plus(fn.mul(TorchScalars.Of(FnMseWeight))).Plus(grad.mul(TorchScalars.Of(GradientWeight)));
         return (total, new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad });
     }
 
@@ -64,7 +64,7 @@ public sealed class PHNetLoss
     {
         var dx = (Dx(prediction) - Dx(target)).Squared().mean();
         var dy = (Dy(prediction) - Dy(target)).Squared().mean();
-        return dx + dy;
+        return dx.Plus(dy);
     }
 
     static Tensor Dx(Tensor x)

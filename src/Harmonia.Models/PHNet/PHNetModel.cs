@@ -1,4 +1,3 @@
-using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -142,7 +141,7 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
             x = skip[i].forward(cat(new[] { x, skipFeature }, 1));
             x = decoder[i].forward(x);
         }
-        var output = Config.Output == PHNetOutput.Residual ? image + x : x.sigmoid();
+        var output = Config.Output == PHNetOutput.Residual ? image.Plus(x) : x.sigmoid();
         return output.MoveToOuterDisposeScope();
     }
 
@@ -151,7 +150,7 @@ public sealed class PHNetModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var raw = forward(image, mask);
-        return (raw * mask + image * mask.neg().add_(TorchScalars.Of(1))).MoveToOuterDisposeScope();
+        return (raw * mask).Plus(image * mask.OneMinus()).MoveToOuterDisposeScope();
     }
 }
 

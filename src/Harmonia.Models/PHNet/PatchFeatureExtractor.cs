@@ -1,4 +1,3 @@
-using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -48,34 +47,33 @@ public sealed class PatchedHarmonizer : nn.Module<Tensor, Tensor, Tensor>
     {
         if (variant == PHNetVariant.Official) return OfficialForward(image, mask);
         using var scope = NewDisposeScope();
-        var background = mask.neg().add_(TorchScalars.Of(1));
+        var background = mask.OneMinus();
         var (fgMean, fgStd) = PatchStatistics.Global(image, mask, Eps);
         var (bgMean, bgStd) = PatchStatistics.Global(image, background, Eps);
         var (fgCellMean, fgCellStd) = PatchStatistics.Cells(image, mask, GridCount, Eps, fgMean, fgStd);
         var (bgCellMean, bgCellStd) = PatchStatistics.Cells(image, background, GridCount, Eps, bgMean, bgStd);
         long h = image.shape[2], w = image.shape[3];
-        var local = (image - PatchStatistics.ToPixels(fgCellMean, h, w)) * PatchStatistics.ToPixels(bgCellStd / fgCellStd, h, w)
-                    + PatchStatistics.ToPixels(bgCellMean, h, w);
-        var global = (image - fgMean) * (bgStd / fgStd) + bgMean;
-        return (grid_weights[0] * local + grid_weights[1] * global).MoveToOuterDisposeScope();
+        var local = ((image - PatchStatistics.ToPixels(fgCellMean, h, w)) * PatchStatistics.ToPixels(bgCellStd / fgCellStd, h, w)).Plus(PatchStatistics.ToPixels(bgCellMean, h, w));
+        var global = ((image - fgMean) * (bgStd / fgStd)).Plus(bgMean);
+        return (grid_weights[0] * local).Plus(grid_weights[1] * global).MoveToOuterDisposeScope();
     }
 
     Tensor OfficialForward(Tensor image, Tensor mask)
     {
         using var scope = NewDisposeScope();
         var fg = image * mask;
-        var bg = image * mask.neg().add_(TorchScalars.Of(1));
+        var bg = image * mask.OneMinus();
         long h = image.shape[2], w = image.shape[3];
         var dims = new long[] { 2, 3 };
         var eps = TorchScalars.Of(OfficialEps);
         var (fgCellMean, fgCellStd) = PatchStatistics.UnmaskedCells(fg, GridCount);
         var (bgCellMean, bgCellStd) = PatchStatistics.UnmaskedCells(bg, GridCount);
-        var local = (fg - PatchStatistics.ToPixels(fgCellMean, h, w, CellSplit.FloorWithRemainder))
-                    * PatchStatistics.ToPixels(bgCellStd / fgCellStd.add(eps), h, w, CellSplit.FloorWithRemainder)
-                    + PatchStatistics.ToPixels(bgCellMean, h, w, CellSplit.FloorWithRemainder);
-        var global = (fg - fg.mean(dims, keepdim: true)) * (bg.std(dims, unbiased: true, keepdim: true) / fg.std(dims, unbiased: true, keepdim: true).add(eps))
-                     + bg.mean(dims, keepdim: true);
-        return (grid_weights[0] * local + grid_weights[1] * global).MoveToOuterDisposeScope();
+        var local = ((fg - PatchStatistics.ToPixels(fgCellMean, h, w, CellSplit.FloorWithRemainder))
+                     * PatchStatistics.ToPixels(bgCellStd / fgCellStd.add(eps, TorchScalars.One), h, w, CellSplit.FloorWithRemainder))
+                    .Plus(PatchStatistics.ToPixels(bgCellMean, h, w, CellSplit.FloorWithRemainder));
+        var global = ((fg - fg.mean(dims, keepdim: true)) * (bg.std(dims, unbiased: true, keepdim: true) / fg.std(dims, unbiased: true, keepdim: true).add(eps, TorchScalars.One)))
+                     .Plus(bg.mean(dims, keepdim: true));
+        return (grid_weights[0] * local).Plus(grid_weights[1] * global).MoveToOuterDisposeScope();
     }
 }
 
@@ -109,9 +107,9 @@ public sealed class PatchFeatureExtractor : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var harmonized = patch_harmonizer.forward(image, mask);
-        var background = image * mask.neg().add_(TorchScalars.Of(1));
+        var background = image * mask.OneMinus();
         if (variant == PHNetVariant.Official) background = background.div(TorchScalars.Of(255));
-        var blended = harmonized * mask + background;
+        var blended = (harmonized * mask).Plus(background);
         return head.forward(cat(new[] { image * mask, blended }, 1)).MoveToOuterDisposeScope();
     }
 }
@@ -145,7 +143,7 @@ public sealed class SqueezeExcitation : nn.Module<Tensor, Tensor?, Tensor>
         if (auxiliary is not null)
         {
             var pooled = auxiliary.amax(new long[] { 2, 3 }).mean(new long[] { 1 }, keepdim: true);   // (N, 1)
-            weightsPerChannel = weightsPerChannel + pooled.sigmoid().view(n, 1, 1, 1);
+            weightsPerChannel = weightsPerChannel.Plus(pooled.sigmoid().view(n, 1, 1, 1));
         }
         return (x * weightsPerChannel).MoveToOuterDisposeScope();
     }

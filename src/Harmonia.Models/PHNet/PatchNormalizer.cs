@@ -57,15 +57,15 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
         GridCount = gridCount;
         var shape = new long[] { 1, channels, 1, 1 };
         weights = new Parameter(tensor(new[] { 0.5f, 0.5f }));
-        fg_var = new Parameter(full(shape, initValue));
+        fg_var = new Parameter(full(shape, TorchScalars.Of(initValue)));
         fg_bias = new Parameter(zeros(shape));
-        patched_fg_var = new Parameter(full(shape, initValue));
+        patched_fg_var = new Parameter(full(shape, TorchScalars.Of(initValue)));
         patched_fg_bias = new Parameter(zeros(shape));
         // Background starts as the identity (bg_skip = 1): the block first only moves the foreground.
         bg_var = new Parameter(zeros(shape));
         bg_skip = new Parameter(ones(shape));
         bg_bias = new Parameter(zeros(shape));
-        grid_weights = new Parameter(full(new long[] { 1, channels, gridCount, gridCount }, 1.0 / (gridCount * gridCount)));
+        grid_weights = new Parameter(full(new long[] { 1, channels, gridCount, gridCount }, TorchScalars.Of(1.0 / (gridCount * gridCount))));
         grid_var_weights = new Parameter(ones(1, channels, gridCount, gridCount));
         RegisterComponents();
     }
@@ -74,7 +74,7 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var background = mask.neg().add_(TorchScalars.Of(1));
+        var background = mask.OneMinus();
         var (fgMean, fgStd) = PatchStatistics.Global(x, mask, Eps);
         var (bgMean, bgStd) = PatchStatistics.Global(x, background, Eps);
         var (cellMean, cellStd) = PatchStatistics.Cells(x, background, GridCount, Eps, bgMean, bgStd);
@@ -85,12 +85,12 @@ public sealed class PatchNormalizer : nn.Module<Tensor, Tensor, Tensor>
         var localStd = ((cellStd.Squared() * grid_var_weights).sum(dims, keepdim: true).div(TorchScalars.Of(patches))).clamp_min(TorchScalars.Of(0)).sqrt(); // (7)
 
         var fgCentered = (x - fgMean) / fgStd;
-        var fgGlobal = fgCentered * bgStd + bgMean;                                                           // (5)
-        var fgLocal = fgCentered * localStd + localMean;                                                      // (8)
-        var bgLocal = (x - bgMean) / bgStd * localStd + localMean;                                            // (9)
+        var fgGlobal = (fgCentered * bgStd).Plus(bgMean);                                                           // (5)
+        var fgLocal = (fgCentered * localStd).Plus(localMean);                                                      // (8)
+        var bgLocal = ((x - bgMean) / bgStd * localStd).Plus(localMean);                                            // (9)
 
-        var fg = weights[0] * (fg_var * fgGlobal + fg_bias) + weights[1] * (patched_fg_var * fgLocal + patched_fg_bias); // (10)
-        var bg = bg_var * bgLocal + bg_skip * x + bg_bias;                                                     // (11)
-        return (fg * mask + bg * background).MoveToOuterDisposeScope();                                        // (12)
+        var fg = (weights[0] * ((fg_var * fgGlobal).Plus(fg_bias))).Plus(weights[1] * ((patched_fg_var * fgLocal).Plus(patched_fg_bias))); // (10)
+        var bg = (bg_var * bgLocal).Plus(bg_skip * x).Plus(bg_bias);                                                     // (11)
+        return (fg * mask).Plus(bg * background).MoveToOuterDisposeScope();                                        // (12)
     }
 }

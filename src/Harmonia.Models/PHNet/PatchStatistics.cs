@@ -21,7 +21,7 @@ internal static class PatchStatistics
         var count = weight.sum(dims, keepdim: true).clamp_min(TorchScalars.Of(1e-8));
         var mean = (x * weight).sum(dims, keepdim: true) / count;
         var variance = ((x - mean).Squared() * weight).sum(dims, keepdim: true) / count;
-        return (mean, variance.add(TorchScalars.Of(eps)).sqrt());
+        return (mean, variance.Plus(eps).sqrt());
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ internal static class PatchStatistics
         var mean = CellSum(x * weight, rows, cols) / safe;                // (N, C, G, G)
         var meanMap = Expand(mean, rows, cols);                           // (N, C, H, W)
         var variance = CellSum((x - meanMap).Squared() * weight, rows, cols) / safe;
-        var std = variance.add(TorchScalars.Of(eps)).sqrt();
+        var std = variance.Plus(eps).sqrt();
         var empty = count.lt(TorchScalars.Of(1e-6));
         return (where(empty, globalMean.expand_as(mean), mean), where(empty, globalStd.expand_as(std), std));
     }
@@ -69,7 +69,7 @@ internal static class PatchStatistics
     public static Tensor WeightedCellMeans(Tensor x, Tensor weight, int grid, double eps)
     {
         var (rows, cols) = CellMatrices(x.shape[2], x.shape[3], grid, x.device, CellSplit.FloorWithRemainder);
-        return CellSum(x * weight, rows, cols) / CellSum(weight, rows, cols).add(TorchScalars.Of(eps));
+        return CellSum(x * weight, rows, cols) / CellSum(weight, rows, cols).Plus(eps);
     }
 
     static Tensor CellSum(Tensor x, Tensor rows, Tensor cols) => matmul(matmul(rows, x), cols.t());

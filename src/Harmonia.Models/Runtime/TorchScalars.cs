@@ -11,10 +11,11 @@ namespace Harmonia.Models.Runtime;
 /// keeps it alive during the native call, so a garbage collection started by another thread can free it mid-call.
 /// libtorch then fails with "Expected false to be true", "Unknown scalar type" or an INTERNAL ASSERT in Scalar.h
 /// (seen every few hundred training steps; one source was <c>square()</c> in PHNet's statistics). Cached scalars stay
-/// reachable for the process lifetime. TorchSharp's own implicit scalars (the default <c>alpha</c> of every
-/// <c>tensor + tensor</c> and <c>tensor - tensor</c>, and those inside its optimizers) remain, so the trainer still
-/// skips the rare batch they hit; S²CRNet's inference path (what <c>harmonia eval</c> runs while its workers allocate)
-/// uses <c>add(x, TorchScalars.Of(1))</c> and creates none. Measured with a thread forcing collections:
+/// reachable for the process lifetime. TorchSharp also makes temporary scalars itself: the
+/// default <c>alpha</c> of <c>add(tensor)</c>, <c>add(scalar)</c> and <c>tensor + tensor</c> (use <see cref="Plus(Tensor, Tensor)"/>;
+/// <c>sub</c> has no alpha in 0.107), the number operands of its operators (<c>t * 0.5</c>), and the steps of its
+/// optimizers (Training/Optimizers has scalar-safe ones); those inside its modules (BatchNorm's
+/// <c>num_batches_tracked.add_(1)</c>) remain, so the trainer still skips the rare batch they hit. Measured with a thread forcing collections:
 /// <c>x * 0.5</c> then <c>+ 0.25</c> failed 43 times in 114k iterations, <c>x + y</c> then <c>- y</c> 14 in 302k.
 /// </summary>
 public static class TorchScalars
@@ -28,6 +29,18 @@ public static class TorchScalars
     /// <summary>The cached integer scalar of <paramref name="value"/> (keeps integer tensors integral in clamp etc.).</summary>
     public static Scalar OfInteger(long value) => Integers.GetOrAdd(value, v => v.ToScalar());
 
+    /// <summary>The cached 1, also the explicit alpha of <see cref="Plus(Tensor, Tensor)"/>.</summary>
+    public static Scalar One => Of(1);
+
     /// <summary>Element-wise square, like <c>Tensor.square()</c> but with a cached exponent.</summary>
     public static Tensor Squared(this Tensor x) => x.pow(Of(2));
+
+    /// <summary><c>a + b</c> with a cached alpha (the operator passes a temporary alpha of 1).</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary><c>x + value</c> (cached value and alpha).</summary>
+    public static Tensor Plus(this Tensor x, double value) => x.add(Of(value), One);
+
+    /// <summary><c>1 - x</c>, e.g. the background weight of a mask, without temporary Scalars.</summary>
+    public static Tensor OneMinus(this Tensor x) => x.neg().add_(One, One);
 }

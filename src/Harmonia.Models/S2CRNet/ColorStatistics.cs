@@ -29,10 +29,10 @@ public static class ColorStatistics
         var count = valid.sum(2).clamp_min(TorchScalars.Of(1));                                               // (M, 1)
         var mean = (x * valid).sum(2) / count;                                                                // (M, 3)
         var centered = (x - mean.unsqueeze(2)) * valid;
-        var std = (centered.Squared().sum(2) / count).add(TorchScalars.Of(1e-8)).sqrt();
+        var std = (centered.Squared().sum(2) / count).Plus(1e-8).sqrt();
         // Triangular bins centred at (b + 0.5)/Bins with half-width 1/Bins: each value splits between two bins.
-        var centers = torch.arange(Bins, dtype: ScalarType.Float32).add(TorchScalars.Of(0.5)).div(TorchScalars.Of(Bins)).view(1, 1, Bins, 1);
-        var weight = (x.unsqueeze(2) - centers).abs().mul(TorchScalars.Of(Bins)).neg().add(TorchScalars.Of(1)).clamp_min(TorchScalars.Of(0));
+        var centers = torch.arange(TorchScalars.OfInteger(Bins), dtype: ScalarType.Float32).Plus(0.5).div(TorchScalars.Of(Bins)).view(1, 1, Bins, 1);
+        var weight = (x.unsqueeze(2) - centers).abs().mul(TorchScalars.Of(Bins)).neg().Plus(1).clamp_min(TorchScalars.Of(0));
         var histogram = (weight * valid.unsqueeze(2)).sum(3) / count.unsqueeze(2);                           // (M, 3, Bins)
         return torch.cat([mean, std, histogram.reshape(m, 3 * Bins)], 1).MoveToOuterDisposeScope();
     }

@@ -97,7 +97,7 @@ public sealed class CurveHead : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         // With a hidden layer only the output layer is scaled: the hidden features stay informative.
         foreach (var l in fc_out is null ? new[] { fc_f_1.Layer, fc_b_1.Layer, fc_f_label } : [fc_out])
         {
-            l.weight!.mul_(weightScale);
+            l.weight!.mul_(TorchScalars.Of(weightScale));
             l.bias!.zero_();
         }
     }

@@ -21,9 +21,9 @@ public static class CurveRendering
         var flat = x.reshape(n, c, h * w);
         var k = flat.detach().mul(TorchScalars.Of(levels)).floor_().clamp_(TorchScalars.Of(0), TorchScalars.Of(levels - 1)).to_type(ScalarType.Int64);
         var t = (flat - k.to_type(flat.dtype).div(TorchScalars.Of(levels))).clamp(TorchScalars.Of(0), TorchScalars.Of(1.0 / levels));
-        var sum = p.sum(2, keepdim: true).add(TorchScalars.Of(1e-30));
+        var sum = p.sum(2, keepdim: true).Plus(1e-30);
         var below = p.cumsum(2) - p; // exclusive prefix sums
-        var y = (below.gather(2, k) + p.gather(2, k).mul(TorchScalars.Of(levels)) * t) / sum;
+        var y = (below.gather(2, k).Plus(p.gather(2, k).mul(TorchScalars.Of(levels)) * t)) / sum;
         return y.view(n, c, h, w).MoveToOuterDisposeScope();
     }
 }

@@ -16,7 +16,7 @@ public static class S2CRNetLoss
     {
         using var scope = NewDisposeScope();
         long n = target.shape[0];
-        var area = mask.reshape(n, -1).sum(1).add(TorchScalars.Of(1e-6));
+        var area = mask.reshape(n, -1).sum(1).Plus(1e-6);
         var diff = ((prediction - target) * mask).abs().reshape(n, -1).sum(1);
         return (diff / area).mean().MoveToOuterDisposeScope();
     }
@@ -26,7 +26,7 @@ public static class S2CRNetLoss
     {
         using var scope = NewDisposeScope();
         Tensor total = RelativeL1(stages[0], target, mask);
-        for (int s = 1; s < stages.Count; s++) total = total + RelativeL1(stages[s], target, mask);
+        for (int s = 1; s < stages.Count; s++) total = total.Plus(RelativeL1(stages[s], target, mask));
         return total.MoveToOuterDisposeScope();
     }
 }

@@ -46,7 +46,7 @@ public static class LsganLoss
 {
     /// <summary>Discriminator loss ½·(mean((D(real) − 1)²) + mean(D(fake)²)). Scores are D's raw outputs.</summary>
     public static Tensor Discriminator(Tensor realScores, Tensor fakeScores) =>
-        ((realScores - TorchScalars.Of(1)).Squared().mean() + fakeScores.Squared().mean()).mul(TorchScalars.Of(0.5));
+        ((realScores - TorchScalars.Of(1)).Squared().mean().Plus(fakeScores.Squared().mean())).mul(TorchScalars.Of(0.5));
 
     /// <summary>Generator loss mean((D(fake) − 1)²): the generator wants its outputs scored as real.</summary>
     public static Tensor Generator(Tensor fakeScores) => (fakeScores - TorchScalars.Of(1)).Squared().mean();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harmonia.Core.Errors;
+using Harmonia.Models.Runtime;
 using Harmonia.Models.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -68,7 +69,7 @@ public static class Checkpoint
         void AddOptimizer(string name, OptimizerHelper optimizer)
         {
             byte[] bytes;
-            try { bytes = OptimizerBytes(optimizer, path); }
+            try { bytes = OptimizerStateBytes.Save(optimizer); }
             catch (Exception e) when (e is NotImplementedException or NotSupportedException or InvalidOperationException or ArgumentException)
             {
                 warn?.Invoke($"the {optimizer.GetType().Name} state cannot be saved ({e.Message.Split('\n')[0]}); checkpoints hold weights only for it.");
@@ -127,39 +128,15 @@ public static class Checkpoint
         }
     }
 
-    // TorchSharp serializes optimizer state only to files: go through a temporary file next to the checkpoint.
-    static byte[] OptimizerBytes(OptimizerHelper optimizer, string checkpointPath)
-    {
-        var temp = TempPath(checkpointPath);
-        try
-        {
-            optimizer.save_state_dict(temp);
-            return File.ReadAllBytes(temp);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
     static void LoadOptimizer(OptimizerHelper optimizer, Tensor bytes, string checkpointPath)
     {
-        var temp = TempPath(checkpointPath);
         try
         {
-            File.WriteAllBytes(temp, bytes.data<byte>().ToArray());
-            optimizer.load_state_dict(temp);
+            OptimizerStateBytes.Load(optimizer, bytes.data<byte>().ToArray());
         }
         catch (Exception e) when (e is not HarmoniaException)
         {
             throw new HarmoniaException($"Checkpoint '{checkpointPath}': optimizer state does not fit ({e.Message.Split('\n')[0]}); was the optimizer changed?");
         }
-        finally
-        {
-            File.Delete(temp);
-        }
     }
-
-    static string TempPath(string checkpointPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, $".optimizer-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
 }

@@ -1,7 +1,6 @@
 using Harmonia.Core.Metrics;
 using Harmonia.Core.Randomness;
 using Harmonia.Models.Runtime;
-using System.Diagnostics;
 using System.Globalization;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Registry;
@@ -97,6 +96,7 @@ public sealed class Trainer
     TrainingSession Open()
     {
         Directory.CreateDirectory(options.OutputDirectory);
+        BatchNormWarmUp.EnsureFor(task.Generator);
         var checkpointPath = Out(Checkpoint.LastFileName);
         bool resuming = options.Resume && File.Exists(checkpointPath);
         if (!options.Resume && !options.Overwrite && File.Exists(checkpointPath))
@@ -109,7 +109,7 @@ public sealed class Trainer
         var generatorOptimizer = optimizers.Create(options.Optimizer, parameters, options.OptimizerSettings);
         Discriminator = options.Adversarial is null ? null : new PatchDiscriminator(3, options.Adversarial.BaseChannels);
         var discriminatorOptimizer = Discriminator is null ? null
-            : torch.optim.RMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
+            : new Optimizers.ScalarSafeRMSProp(Discriminator.parameters(), options.Adversarial!.LearningRate);
         try
         {
             var state = resuming
@@ -256,7 +256,7 @@ public sealed class Trainer
             dLoss.backward();
             discriminatorOptimizer.step();
             var gAdv = LsganLoss.Generator(Discriminator.forward(fake));
-            total = total + gAdv.mul(TorchScalars.Of(options.Adversarial!.Weight));
+            total = total.add(gAdv, alpha: TorchScalars.Of(options.Adversarial!.Weight));
             values.Add(("adv_g", gAdv.item<float>()));
             values.Add(("adv_d", dLoss.item<float>()));
         }

@@ -40,7 +40,7 @@ public sealed class ChannelGainTask : ITrainingTask
     public TrainStepOutput Forward(HarmonizationBatch batch)
     {
         var raw = generator.forward(batch.Composite);
-        var blended = raw * batch.Mask + batch.Composite * (1 - batch.Mask);
+        var blended = (raw * batch.Mask).Plus(batch.Composite * batch.Mask.OneMinus());
         var rl1 = (batch.Mask * (blended - batch.Real)).abs().sum() / batch.Mask.sum().clamp_min(TorchScalars.Of(1));
         return new TrainStepOutput(blended.clamp(TorchScalars.Of(0), TorchScalars.Of(1)), rl1, new Dictionary<string, Tensor> { ["rl1"] = rl1 });
     }
@@ -53,11 +53,11 @@ public sealed class ChannelGainTask : ITrainingTask
 
         public ChannelGain(float initialGain) : base(nameof(ChannelGain))
         {
-            gain = Parameter(torch.full([1, 3, 1, 1], initialGain));
+            gain = Parameter(torch.full([1, 3, 1, 1], TorchScalars.Of(initialGain)));
             bias = Parameter(torch.zeros(1, 3, 1, 1));
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => x * gain + bias;
+        public override Tensor forward(Tensor x) => (x * gain).Plus(bias);
     }
 }

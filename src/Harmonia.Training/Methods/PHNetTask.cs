@@ -48,23 +48,9 @@ public sealed class PHNetTask : ITrainingTask
     {
         if (stage is < 1 or > 3) throw new UsageException($"PHNet stage must be 1, 2 or 3, got {stage}.");
         this.model = model;
-        WarmUpBatchNorm();
         fixedStage = stage;
         this.stageEpochs = stageEpochs;
         SetStage(stageEpochs is null ? stage : 1);
-    }
-
-    /// <summary>
-    /// Runs one train-mode BatchNorm forward before training starts. Why: training crashed in TorchSharp 0.107's
-    /// BatchNorm.forward (num_batches_tracked.add_ with a corrupted scalar) when its first train-mode call happened
-    /// inside the trainer's per-step dispose scope; a first call here, outside any scope, avoids it.
-    /// </summary>
-    static void WarmUpBatchNorm()
-    {
-        using var bn = nn.BatchNorm2d(1);
-        bn.train();
-        using var x = zeros(2, 1, 2, 2);
-        using var y = bn.forward(x);
     }
 
     static ITrainingTask Create(TrainingContext context)

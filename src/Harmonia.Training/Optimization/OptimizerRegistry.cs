@@ -40,13 +40,13 @@ public static class OptimizerRegistry
     /// <summary>The registry with every built-in optimizer.</summary>
     public static NamedRegistry<OptimizerDescriptor> CreateDefault() => new NamedRegistry<OptimizerDescriptor>("optimizer")
         .Register(new(AdamW, "AdamW (decoupled weight decay; S²CRNet's choice: lr 2e-4, wd 1e-2)",
-            (ps, s) => torch.optim.AdamW(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
+            (ps, s) => new Optimizers.ScalarSafeAdamW(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
         .Register(new(Adam, "Adam (L2 weight decay)",
-            (ps, s) => torch.optim.Adam(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
+            (ps, s) => new Optimizers.ScalarSafeAdam(ps, s.LearningRate, s.Beta1, s.Beta2, s.Epsilon, s.WeightDecay)))
         .Register(new(Sgd, "SGD with momentum beta1",
             (ps, s) => torch.optim.SGD(ps, s.LearningRate, s.Beta1, 0, s.WeightDecay)))
         .Register(new(RmsProp, "RMSprop (alpha 0.99)",
-            (ps, s) => torch.optim.RMSProp(ps, s.LearningRate, 0.99, s.Epsilon, s.WeightDecay)))
+            (ps, s) => new Optimizers.ScalarSafeRMSProp(ps, s.LearningRate, 0.99, s.Epsilon, s.WeightDecay)))
         .Register(new(Lion, "Lion (Chen et al. 2023; PHNet's choice; beta1/beta2 from the settings, paper defaults 0.9/0.99)",
             (ps, s) => new Optimizers.Lion(ps, s.LearningRate, s.Beta1, s.Beta2, s.WeightDecay)));
 

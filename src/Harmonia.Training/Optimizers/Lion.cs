@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,9 @@ namespace Harmonia.Training.Optimizers;
 /// </summary>
 public sealed class Lion : OptimizerHelper
 {
+    // Scalars handed to libtorch are cached or held here, never temporary (Models/Runtime/README.md).
+    readonly CachedScalar decay = new(), negativeRate = new();
+
     /// <summary>Creates Lion over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">Parameters to optimize.</param>
     /// <param name="lr">Learning rate (step size of every coordinate).</param>
@@ -49,13 +53,10 @@ public sealed class Lion : OptimizerHelper
                 var state = (State)_state[param.Handle];
                 state.step++;
                 using var scope = NewDisposeScope();
-                // Scalars held in locals and disposed after use: an implicit double → Scalar may be finalized mid-call.
-                using Scalar decay = (1 - lr * wd).ToScalar(), b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(),
-                    b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar(), step = (-lr).ToScalar();
-                if (wd != 0) param.mul_(decay);
-                var direction = state.exp_avg.mul(b1).add_(grad, alpha: oneMinusB1).sign_();
-                param.add_(direction, alpha: step);
-                state.exp_avg.mul_(b2).add_(grad, alpha: oneMinusB2);
+                if (wd != 0) param.mul_(decay.Of(1 - lr * wd));
+                var direction = state.exp_avg.mul(TorchScalars.Of(beta1)).add_(grad, alpha: TorchScalars.Of(1 - beta1)).sign_();
+                param.add_(direction, alpha: negativeRate.Of(-lr));
+                state.exp_avg.mul_(TorchScalars.Of(beta2)).add_(grad, alpha: TorchScalars.Of(1 - beta2));
             }
         }, closure!);
     }
@@ -85,6 +86,8 @@ public sealed class Lion : OptimizerHelper
     {
         base.Dispose(disposing);
         foreach (var (_, s) in _state) ((State)s).Dispose();
+        decay.Dispose();
+        negativeRate.Dispose();
     }
 
     /// <summary>Per-parameter state: step count and momentum.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Harmonia.Models.Runtime;
 using Harmonia.Models.S2CRNet;
 using Harmonia.Models.Weights;
+using Harmonia.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public static class CachedCurveHeadTrainer
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var parameters = model.HeadParameters().ToList();
-        using var optimizer = torch.optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new ScalarSafeAdamW(parameters, options.LearningRate, weightDecay: options.WeightDecay);
         int stepsPerEpoch = Math.Max(1, train.Count / options.BatchSize);
         long totalSteps = options.Steps ?? (long)stepsPerEpoch * options.Epochs, step = 0;
         int epochs = (int)((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
@@ -116,7 +117,7 @@ public static class CachedCurveHeadTrainer
         {
             x = CurveRendering.Render(x, p.select(1, s));
             var term = (x - target).abs().sum(1).mean();
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
         last = x.MoveToOuterDisposeScope();
         return total!.MoveToOuterDisposeScope();
@@ -136,7 +137,7 @@ public static class CachedCurveHeadTrainer
         {
             using var scope = NewDisposeScope();
             int m = Math.Min(256, cache.Count - start);
-            var index = torch.arange(start, start + m, dtype: ScalarType.Int64);
+            var index = torch.arange(TorchScalars.OfInteger(start), TorchScalars.OfInteger(start + m), dtype: ScalarType.Int64);
             Loss(model, cache, index, out var output);
             var target = Pixels(cache.Real, index);
             var composite = Pixels(cache.Composite, index);

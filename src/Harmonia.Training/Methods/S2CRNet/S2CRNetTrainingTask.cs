@@ -1,3 +1,4 @@
+using Harmonia.Models.Runtime;
 using Harmonia.Models.S2CRNet;
 using Harmonia.Training.Contracts;
 using TorchSharp;
@@ -66,7 +67,7 @@ public sealed class S2CRNetTrainingTask : ITrainingTask
         var (stages, _) = model.Forward(batch.Composite, fg, bg, labels);
         var loss = S2CRNetLoss.CascadeRelativeL1(stages, batch.Real, batch.Mask);
         var last = stages[^1];
-        var prediction = last * batch.Mask + batch.Composite * (1 - batch.Mask);
+        var prediction = (last * batch.Mask).Plus(batch.Composite * batch.Mask.OneMinus());
         var terms = new Dictionary<string, Tensor> { ["rl1"] = loss.detach().MoveToOuterDisposeScope() };
         for (int s = 0; s < stages.Length; s++)
             terms[$"rl1_s{s + 1}"] = S2CRNetLoss.RelativeL1(stages[s].detach(), batch.Real, batch.Mask).MoveToOuterDisposeScope();

@@ -6,6 +6,7 @@ using Harmonia.Models.S2CRNet;
 using Harmonia.Tests.Support;
 using Harmonia.Training.Contracts;
 using Harmonia.Training.Methods.S2CRNet;
+using Harmonia.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -96,12 +97,14 @@ public class S2CRNetTests
         torch.manual_seed(7);
         using var model = new S2CRNetModel(new S2CRNetConfig(Stages: 2, Levels: 16, InputSize: 64));
         var task = new S2CRNetTrainingTask(model);
-        var real = torch.rand(4, 3, 1, 1) * 0.5 + 0.25 + torch.rand(4, 3, 64, 64) * 0.2;
+        // Scalar-safe arithmetic and optimizer throughout: a temporary Scalar here made this test fail now and then
+        // when another test's thread collected garbage mid-call (Models/Runtime/README.md).
+        var real = torch.rand(4, 3, 1, 1).mul(TorchScalars.Of(0.5)).Plus(0.25).Plus(torch.rand(4, 3, 64, 64).mul(TorchScalars.Of(0.2)));
         var maskT = torch.zeros(4, 1, 64, 64);
         maskT[.., .., 16..48, 8..40] = torch.tensor(1f);
-        var composite = real * (1 - maskT) + (real * 0.6) * maskT; // the foreground is darker
+        var composite = (real * maskT.OneMinus()).Plus(real.mul(TorchScalars.Of(0.6)) * maskT); // the foreground is darker
         var labels = torch.full(4, 4, dtype: ScalarType.Int64);
-        using var optimizer = torch.optim.Adam(task.TrainableParameters(), lr: 1e-3);
+        using var optimizer = new ScalarSafeAdam(task.TrainableParameters(), lr: 1e-3);
         float first = 0, last = 0;
         for (int step = 0; step < 25; step++)
         {

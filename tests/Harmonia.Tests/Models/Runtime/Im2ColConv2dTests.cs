@@ -1,11 +1,9 @@
-using Harmonia.Models.Layers;
 using Harmonia.Models.Runtime;
-using Harmonia.Training.Loop;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harmonia.Tests.Models;
+namespace Harmonia.Tests.Models.Runtime;
 
 public class Im2ColConv2dTests
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Harmonia.Training.Loop;
+namespace Harmonia.Models.Runtime;
 
 /// <summary>
 /// Recognises the one native failure the trainer treats as transient: libtorch's

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harmonia.Models.Layers;
+namespace Harmonia.Models.Runtime;
 
 /// <summary>
 /// A stride-1 k×k convolution with "same" padding computed as im2col + matmul (<c>unfold</c>, then the weight as an
@@ -47,7 +47,7 @@ public sealed class Im2ColConv2d : nn.Module<Tensor, Tensor>
         long n = input.shape[0], h = input.shape[2], w = input.shape[3], o = weight.shape[0];
         var columns = nn.functional.unfold(input, kernel, padding: kernel / 2);   // (N, in·k·k, H·W)
         var output = matmul(weight.view(o, -1), columns).view(n, o, h, w);
-        if (bias is not null) output = output + bias.view(1, o, 1, 1);
+        if (bias is not null) output = output.Plus(bias.view(1, o, 1, 1));
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -1,10 +1,10 @@
 using TorchSharp.Modules;
 
-namespace Harmonia.Training.Loop;
+namespace Harmonia.Models.Runtime;
 
 /// <summary>
 /// Guards the optimizers against NaN/inf gradients. Why: libtorch 0.107's CPU Conv2d backward returns NaN gradients
-/// now and then for some shapes on this machine (see <c>Harmonia.Models.Layers.Im2ColConv2d</c>), and one NaN poisons
+/// now and then for some shapes on this machine (see <see cref="Im2ColConv2d"/>), and one NaN poisons
 /// Adam's and Lion's moment buffers for good: AdamW turns the weights into NaN, Lion's sign(NaN) = 0 silently freezes
 /// those parameters for the rest of the run (an early PHNet run learned almost nothing that way).
 /// </summary>
