@@ -8,7 +8,7 @@ namespace Harmonia.Bench;
 
 /// <summary>
 /// <c>compare</c>: end-to-end speed of registered methods side by side, through the public
-/// <see cref="IHarmonizer.Harmonize"/> (everything a library caller pays except decode/encode): 4:3 textured images
+/// <see cref="Harmonization.Harmonize"/> (everything a library caller pays except decode/encode): 4:3 textured images
 /// with a soft ellipse over ~25% (<see cref="BenchScenes.Textured"/>), long side 256 to 4096 px by default.
 /// Per method: the time to create it (weights load) and its first call at the smallest size, then per size one
 /// warm-up call and the median of <c>--runs</c> timed calls, with the process CPU time of the median run.

@@ -17,26 +17,21 @@ public enum ResizeFilter
 /// <summary>
 /// Separable resampling of RGB images and masks, antialiased when shrinking (the filter's support is scaled by
 /// the reduction factor, as PIL does), pixel centres aligned (x_src = (x_dst + 0.5)·scale − 0.5).
-/// Rows run in parallel.
+/// Rows run in parallel (<see cref="ParallelRows"/>).
 /// </summary>
 public static class Resize
 {
     /// <summary>Resizes an RGB image to <paramref name="width"/> x <paramref name="height"/>.</summary>
     public static RgbImage Rgb(RgbImage source, int width, int height, ResizeFilter filter = ResizeFilter.Bilinear)
     {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "Target size must be positive.");
         if (width == source.Width && height == source.Height) return source.Clone();
-        var planes = new float[3][];
-        for (int c = 0; c < 3; c++)
-        {
-            var p = new float[source.PixelCount];
-            for (int i = 0; i < p.Length; i++) p[i] = source.Pixels[3 * i + c];
-            planes[c] = Plane(p, source.Width, source.Height, width, height, filter);
-        }
+        // Horizontal pass straight from the interleaved bytes (source.Height x width floats per channel), then the
+        // vertical pass straight into bytes: no full-size float copy of the source.
+        var rows = HorizontalRgb(source, width, filter);
+        var vertical = Weights(source.Height, height, filter);
         var result = new RgbImage(width, height);
-        var dst = result.Pixels;
-        for (int i = 0; i < width * height; i++)
-            for (int c = 0; c < 3; c++)
-                dst[3 * i + c] = (byte)Math.Clamp(MathF.Round(planes[c][i]), 0f, 255f);
+        ParallelRows.For(height, width * 3, new VerticalRgb(rows, vertical, width, result));
         return result;
     }
 
@@ -53,38 +48,95 @@ public static class Resize
     {
         if (dw <= 0 || dh <= 0) throw new ArgumentOutOfRangeException(nameof(dw), "Target size must be positive.");
         if (sw == dw && sh == dh) return (float[])source.Clone();
-        var horizontal = Weights(sw, dw, filter);
-        var vertical = Weights(sh, dh, filter);
-        // Horizontal pass: sh rows of dw.
         var temp = new float[sh * dw];
-        ParallelRows.For(sh, dw * 4, y =>
+        ParallelRows.For(sh, dw, new HorizontalPlane(source, sw, Weights(sw, dw, filter), temp, dw));
+        var result = new float[dw * dh];
+        ParallelRows.For(dh, dw, new VerticalPlane(temp, Weights(sh, dh, filter), dw, result));
+        return result;
+    }
+
+    /// <summary>
+    /// The horizontal pass of <see cref="Rgb"/>: <paramref name="source"/>'s rows resampled to <paramref name="width"/>,
+    /// channel-interleaved floats (source.Height x width x 3).
+    /// </summary>
+    internal static float[] HorizontalRgb(RgbImage source, int width, ResizeFilter filter)
+    {
+        var rows = new float[source.Height * width * 3];
+        ParallelRows.For(source.Height, width * 3, new HorizontalInterleaved(source, Weights(source.Width, width, filter), rows, width));
+        return rows;
+    }
+
+    /// <summary>One output value of the vertical pass: Σ_k w_k · column[(start + k)·stride + offset].</summary>
+    internal static float VerticalTap(float[] column, (int Start, float[] Weights) taps, int stride, int offset)
+    {
+        var (start, w) = taps;
+        float s = 0f;
+        for (int k = 0; k < w.Length; k++) s += w[k] * column[(start + k) * stride + offset];
+        return s;
+    }
+
+    /// <summary>Rounds a resampled value to a byte (half to even, as <see cref="MathF.Round(float)"/>; clamped to [0, 255]).</summary>
+    internal static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v), 0f, 255f);
+
+    readonly struct HorizontalPlane(float[] source, int sw, (int Start, float[] Weights)[] taps, float[] temp, int dw) : IRowOperation
+    {
+        public void Invoke(int y)
         {
             int srow = y * sw, trow = y * dw;
             for (int x = 0; x < dw; x++)
             {
-                var (start, w) = horizontal[x];
+                var (start, w) = taps[x];
                 float s = 0f;
                 for (int k = 0; k < w.Length; k++) s += w[k] * source[srow + start + k];
                 temp[trow + x] = s;
             }
-        });
-        var result = new float[dw * dh];
-        ParallelRows.For(dh, dw * 4, y =>
-        {
-            var (start, w) = vertical[y];
-            int row = y * dw;
-            for (int x = 0; x < dw; x++)
-            {
-                float s = 0f;
-                for (int k = 0; k < w.Length; k++) s += w[k] * temp[(start + k) * dw + x];
-                result[row + x] = s;
-            }
-        });
-        return result;
+        }
     }
 
-    /// <summary>For each output index: the first source index and the normalized weights of the taps.</summary>
-    static (int Start, float[] Weights)[] Weights(int inSize, int outSize, ResizeFilter filter)
+    readonly struct VerticalPlane(float[] temp, (int Start, float[] Weights)[] taps, int dw, float[] result) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            int row = y * dw;
+            for (int x = 0; x < dw; x++) result[row + x] = VerticalTap(temp, taps[y], dw, x);
+        }
+    }
+
+    readonly struct HorizontalInterleaved(RgbImage source, (int Start, float[] Weights)[] taps, float[] rows, int width) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            var src = source.Row(y);
+            int trow = y * width * 3;
+            for (int x = 0; x < width; x++)
+            {
+                var (start, w) = taps[x];
+                float r = 0f, g = 0f, b = 0f;
+                for (int k = 0; k < w.Length; k++)
+                {
+                    int o = 3 * (start + k);
+                    r += w[k] * src[o];
+                    g += w[k] * src[o + 1];
+                    b += w[k] * src[o + 2];
+                }
+                rows[trow + 3 * x] = r;
+                rows[trow + 3 * x + 1] = g;
+                rows[trow + 3 * x + 2] = b;
+            }
+        }
+    }
+
+    readonly struct VerticalRgb(float[] rows, (int Start, float[] Weights)[] taps, int width, RgbImage result) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            var dst = result.Row(y);
+            for (int i = 0; i < dst.Length; i++) dst[i] = ToByte(VerticalTap(rows, taps[y], width * 3, i));
+        }
+    }
+
+    /// <summary>For each output index of a 1-D resampling: the first source index and the normalized tap weights.</summary>
+    internal static (int Start, float[] Weights)[] Weights(int inSize, int outSize, ResizeFilter filter)
     {
         var table = new (int, float[])[outSize];
         double scale = inSize / (double)outSize;

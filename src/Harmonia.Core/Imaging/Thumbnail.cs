@@ -17,16 +17,35 @@ public static class Thumbnail
         int f = Factor(region.Width, region.Height, size);
         int w = region.Width / f, h = region.Height / f;
         var reduced = new RgbImage(w, h);
-        int srcStride = source.Stride;
-        var src = source.Pixels;
-        var dst = reduced.Pixels;
-        float inv = 1f / (f * f);
-        ParallelRows.For(h, w * f * f, ty =>
+        ParallelRows.For<BoxRgbRows, int>(h, w * f * f, new BoxRgbRows(source, region.X, region.Y, f, reduced));
+        return w == size && h == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+    }
+
+    /// <summary>The same reduction for a mask's soft alpha.</summary>
+    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    {
+        int f = Factor(region.Width, region.Height, size);
+        int w = region.Width / f, h = region.Height / f;
+        var alpha = new float[w * h];
+        ParallelRows.For(h, w * f * f, new BoxMaskRows(source, region.X, region.Y, f, alpha, w));
+        var reduced = new Mask(w, h, alpha, source.Threshold);
+        return w == size && h == size ? reduced : Resize.Mask(reduced, size, size, filter);
+    }
+
+    /// <summary>Row ty of the box-reduced image: the f x f block sums of the region, averaged (scratch: one row of sums).</summary>
+    readonly struct BoxRgbRows(RgbImage source, int x0, int y0, int f, RgbImage reduced) : IRowOperation<int>
+    {
+        public int BufferLength => reduced.Stride;
+
+        public void Invoke(int ty, Span<int> sums)
         {
-            var sums = new int[w * 3];
+            int w = reduced.Width, srcStride = source.Stride;
+            var src = source.Pixels;
+            float inv = 1f / (f * f);
+            sums.Clear();
             for (int dy = 0; dy < f; dy++)
             {
-                int rowStart = (region.Y + ty * f + dy) * srcStride + region.X * 3;
+                int rowStart = (y0 + ty * f + dy) * srcStride + x0 * 3;
                 for (int tx = 0; tx < w; tx++)
                 {
                     int o = rowStart + tx * f * 3;
@@ -42,25 +61,20 @@ public static class Thumbnail
                     sums[tx * 3 + 2] += b;
                 }
             }
-            int d = ty * w * 3;
-            for (int i = 0; i < sums.Length; i++) dst[d + i] = (byte)(sums[i] * inv + 0.5f);
-        });
-        return w == size && h == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+            var dst = reduced.Row(ty);
+            for (int i = 0; i < dst.Length; i++) dst[i] = (byte)(sums[i] * inv + 0.5f);
+        }
     }
 
-    /// <summary>The same reduction for a mask's soft alpha.</summary>
-    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    readonly struct BoxMaskRows(Mask source, int x0, int y0, int f, float[] alpha, int w) : IRowOperation
     {
-        int f = Factor(region.Width, region.Height, size);
-        int w = region.Width / f, h = region.Height / f;
-        var alpha = new float[w * h];
-        var src = source.Alpha;
-        float inv = 1f / (f * f);
-        ParallelRows.For(h, w * f * f, ty =>
+        public void Invoke(int ty)
         {
+            var src = source.Alpha;
+            float inv = 1f / (f * f);
             for (int dy = 0; dy < f; dy++)
             {
-                int rowStart = (region.Y + ty * f + dy) * source.Width + region.X;
+                int rowStart = (y0 + ty * f + dy) * source.Width + x0;
                 for (int tx = 0; tx < w; tx++)
                 {
                     float s = 0;
@@ -70,9 +84,7 @@ public static class Thumbnail
                 }
             }
             for (int tx = 0; tx < w; tx++) alpha[ty * w + tx] *= inv;
-        });
-        var reduced = new Mask(w, h, alpha, source.Threshold);
-        return w == size && h == size ? reduced : Resize.Mask(reduced, size, size, filter);
+        }
     }
 
     static int Factor(int width, int height, int size) => Math.Max(1, Math.Min(width, height) / (2 * size));

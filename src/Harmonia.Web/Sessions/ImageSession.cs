@@ -62,12 +62,12 @@ public sealed class ImageSession
     }
 
     /// <summary>
-    /// Runs the method once: <see cref="IParametricHarmonizer.Predict"/> when it can, else <see cref="IHarmonizer.Harmonize"/>.
+    /// Runs the method once: <see cref="IParametricHarmonizer.Predict"/> when it can, else <see cref="FileHarmonizer.Harmonize"/>.
     /// Empty masks give the composite with a warning; a full mask is an error (as in the CLI).
     /// </summary>
     public static ImageSession Create(string method, IHarmonizer harmonizer, RgbImage composite, Mask mask, int previewSide)
     {
-        if (harmonizer is IParametricHarmonizer parametric && mask.ForegroundCount() is > 0 and var n && n < mask.Alpha.Length)
+        if (harmonizer is IParametricHarmonizer parametric && Harmonization.Coverage(mask) == MaskCoverage.Partial)
             return new ImageSession(method, composite, mask, previewSide, parametric.Predict(composite, mask), null, null);
         var (result, warning) = FileHarmonizer.Harmonize(harmonizer, composite, mask);
         return new ImageSession(method, composite, mask, previewSide, null, result, warning);
@@ -92,7 +92,7 @@ public sealed class ImageSession
         }
         if (Parameters is not null) return Parameters.Render(composite, mask, strength);
         var result = (preview ? HarmonizedPreview! : Harmonized!).Clone();
-        if (strength < 1f) Blend.TowardComposite(composite, result, strength);
+        if (strength < 1f) Harmonia.Core.Rendering.MapStrength.TowardSource(composite.Pixels, result.Pixels, strength);
         return result;
     }
 

@@ -1,3 +1,4 @@
+using Harmonia.Core.Methods;
 using Harmonia.Core.Imaging;
 using Harmonia.Models.Runtime;
 using Harmonia.Models.S2CRNet;
