@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Harmonia.Core.Parallelism;
 namespace Harmonia.Core.Imaging;
 
@@ -82,12 +84,16 @@ public static class Resize
     {
         public void Invoke(int y)
         {
-            int srow = y * sw, trow = y * dw;
+            // Refs instead of indexers: the same sums in the same order, without a bounds check per tap.
+            ref float row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), y * sw);
+            int trow = y * dw;
             for (int x = 0; x < dw; x++)
             {
                 var (start, w) = taps[x];
+                ref float weight = ref MemoryMarshal.GetArrayDataReference(w);
+                ref float at = ref Unsafe.Add(ref row, start);
                 float s = 0f;
-                for (int k = 0; k < w.Length; k++) s += w[k] * source[srow + start + k];
+                for (int k = 0; k < w.Length; k++) s += Unsafe.Add(ref weight, k) * Unsafe.Add(ref at, k);
                 temp[trow + x] = s;
             }
         }
@@ -106,18 +112,21 @@ public static class Resize
     {
         public void Invoke(int y)
         {
-            var src = source.Row(y);
+            ref byte row = ref MemoryMarshal.GetReference(source.Row(y));
             int trow = y * width * 3;
             for (int x = 0; x < width; x++)
             {
                 var (start, w) = taps[x];
+                ref float weight = ref MemoryMarshal.GetArrayDataReference(w);
+                ref byte at = ref Unsafe.Add(ref row, 3 * start);
                 float r = 0f, g = 0f, b = 0f;
                 for (int k = 0; k < w.Length; k++)
                 {
-                    int o = 3 * (start + k);
-                    r += w[k] * src[o];
-                    g += w[k] * src[o + 1];
-                    b += w[k] * src[o + 2];
+                    float wk = Unsafe.Add(ref weight, k);
+                    ref byte p = ref Unsafe.Add(ref at, 3 * k);
+                    r += wk * p;
+                    g += wk * Unsafe.Add(ref p, 1);
+                    b += wk * Unsafe.Add(ref p, 2);
                 }
                 rows[trow + 3 * x] = r;
                 rows[trow + 3 * x + 1] = g;
