@@ -11,7 +11,7 @@ public interface IColorTransform
 
     /// <summary>
     /// The transform with only <paramref name="strength"/> of its change, when it can say so in its own parameters
-    /// (a table blended toward the identity, a matrix toward I); null when it cannot, and then
+    /// (a table blended toward the identity); null when it cannot, and then
     /// <see cref="ColorTransformMap"/> blends the mapped colours toward the source instead.
     /// </summary>
     IColorTransform? TowardIdentity(float strength) => null;
