@@ -2,6 +2,7 @@ using Harmonia.Core.Methods;
 using System.CommandLine;
 using System.Diagnostics;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Rendering;
 using Harmonia.Core.Methods.Classical;
 using Harmonia.Models;
 using Spectre.Console;
@@ -34,7 +35,8 @@ public static class ClassicalBench
 
     static void Run(double[] megapixels, int runs)
     {
-        var registry = MethodCatalog.CreateDefault();
+        var registry = HarmonizerRegistry.CreateEmpty();
+        ClassicalMethods.RegisterAll(registry);
         var table = new Table().Title($"Classical methods, {Environment.ProcessorCount} cores, median of {runs} runs (3 warm-up runs excluded)");
         AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 150);
         foreach (var c in new[] { "method", "size", "fg", "fit ms", "render ms", "total ms", "MP/s total", "MP/s render", "CPU ms", "MP/s from CPU/2" })
@@ -46,9 +48,9 @@ public static class ClassicalBench
             double realMp = image.PixelCount / 1e6;
             foreach (var descriptor in registry.All)
             {
-                if (registry.Create(descriptor.Name) is not IFittedHarmonizer method) continue;
+                var method = registry.Create(descriptor.Name);
                 // Warm-up: JIT tiers (tiered PGO recompiles hot loops after the first calls), page faults.
-                for (int r = 0; r < 3; r++) method.Fit(image, mask).Render(image, mask, destination);
+                for (int r = 0; r < 3; r++) ForegroundRenderer.Render(image, mask, method.Fit(image, mask), destination);
                 var fit = new List<double>();
                 var render = new List<double>();
                 var total = new List<double>();
@@ -60,7 +62,7 @@ public static class ClassicalBench
                     var sw = Stopwatch.StartNew();
                     var map = method.Fit(image, mask);
                     double f = sw.Elapsed.TotalMilliseconds;
-                    map.Render(image, mask, destination);
+                    ForegroundRenderer.Render(image, mask, map, destination);
                     double t = sw.Elapsed.TotalMilliseconds;
                     fit.Add(f);
                     render.Add(t - f);

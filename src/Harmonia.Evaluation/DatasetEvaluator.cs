@@ -30,7 +30,7 @@ public static class DatasetEvaluator
 
     /// <summary>
     /// Evaluates <paramref name="samples"/>. Samples are processed <see cref="EvaluationOptions.Parallelism"/> at a
-    /// time; the method's <see cref="IHarmonizer.Harmonize"/> is called by one thread at a time (methods parallelize
+    /// time; the method's <see cref="IHarmonizer.Fit"/> is called by one thread at a time (methods parallelize
     /// internally and need not be thread-safe), decoding and scoring overlap with it.
     /// </summary>
     /// <param name="samples">Samples with real images (checked with <see cref="RequireRealImages"/>).</param>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
 
@@ -56,7 +55,7 @@ public sealed class CurveParameters : IHarmonizationParameters
     public double this[int channel, int value] => table[channel * 256 + value];
 
     /// <summary>The exact 8-bit table, blended toward the identity by <paramref name="strength"/> in [0, 1].</summary>
-    public CurveLut ToLut(float strength = 1f)
+    public ChannelLut ToLut(float strength = 1f)
     {
         if (!(strength >= 0f && strength <= 1f)) throw new ArgumentOutOfRangeException(nameof(strength), "Strength must be in [0, 1].");
         var bytes = new byte[768];
@@ -66,16 +65,11 @@ public sealed class CurveParameters : IHarmonizationParameters
                 double x = v / 255.0, y = table[c * 256 + v];
                 bytes[c * 256 + v] = (byte)Math.Round((x + strength * (y - x)) * 255.0, MidpointRounding.AwayFromZero);
             }
-        return new CurveLut(bytes);
+        return new ChannelLut(bytes);
     }
 
     /// <inheritdoc />
-    public RgbImage Render(RgbImage composite, Mask mask, float strength = 1f) =>
-        ForegroundRenderer.Render(composite, mask, ToLut(strength));
-
-    /// <inheritdoc />
-    public void RenderInto(RgbImage composite, Mask mask, float strength, RgbImage destination) =>
-        ForegroundRenderer.Render(composite, mask, ToLut(strength), destination);
+    public IForegroundMap Map(float strength = 1f) => new ColorTransformMap(ToLut(strength));
 
     /// <inheritdoc />
     public IHarmonizationParameters Interpolate(IHarmonizationParameters other, float t)

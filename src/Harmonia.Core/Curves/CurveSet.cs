@@ -1,3 +1,5 @@
+using Harmonia.Core.Rendering;
+
 namespace Harmonia.Core.Curves;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class CurveSet
     /// The exact table for 8-bit inputs: entry v of channel c is <c>round(255 · clamp(ψ_N(…ψ_1(v/255))))</c>,
     /// blended toward the identity by <paramref name="strength"/> (0 = identity, 1 = the curves).
     /// </summary>
-    public CurveLut ToLut(float strength = 1f) => new CurveParameters(this).ToLut(strength);
+    public ChannelLut ToLut(float strength = 1f) => new CurveParameters(this).ToLut(strength);
 
     /// <summary>The curve of one stage and channel sampled at the 256 8-bit inputs, in [0, 1] (for display and JSON).</summary>
     public double[] Sample(int stage, int channel)

@@ -124,6 +124,30 @@ internal sealed class EncodedImage : IDisposable
         }
     }
 
+    /// <summary>
+    /// For images Skia cannot decode in row batches (PNG in SkiaSharp 3) and that need no reorientation: decodes the
+    /// whole RGBA image straight into the memory of <paramref name="destination"/> (W·H·4 bytes, e.g. the float mask
+    /// being filled, converted in place afterwards) and returns true, so no separate full-size RGBA buffer is held.
+    /// False otherwise: use <see cref="DecodeRows"/>.
+    /// </summary>
+    internal bool TryDecodeWholeInto(float[] destination)
+    {
+        if (Placement.Origin != SKEncodedOrigin.TopLeft || destination.Length != (long)Width * Height) return false;
+        var info = new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (codec.StartScanlineDecode(info) == SKCodecResult.Success && codec.ScanlineOrder == SKCodecScanlineOrder.TopDown) return false;
+        var handle = GCHandle.Alloc(destination, GCHandleType.Pinned);
+        try
+        {
+            var result = codec.GetPixels(info, handle.AddrOfPinnedObject());
+            if (result != SKCodecResult.Success) throw Corrupt(result);
+        }
+        finally
+        {
+            handle.Free();
+        }
+        return true;
+    }
+
     HarmoniaException Corrupt(SKCodecResult result) =>
         new($"Cannot read '{Name}': the image data is corrupt or truncated ({result}).");
 

@@ -84,9 +84,27 @@ public static class ImageCodec
     {
         int count = checked(encoded.Width * encoded.Height);
         var values = reuse is not null && reuse.Length == count ? reuse : GC.AllocateUninitializedArray<float>(count);
+        byte cut = (byte)Math.Clamp(MathF.Ceiling(threshold * 255f - 1e-3f), 0f, 255f);
+        if (encoded.TryDecodeWholeInto(values))
+        {
+            // RGBA pixel i sits in the 4 bytes of float i: decide the channel, then convert each pixel in place.
+            var rgba = MemoryMarshal.AsBytes(values.AsSpan());
+            bool useAlpha = channel == MaskChannel.Alpha;
+            if (channel == MaskChannel.Auto && encoded.MayHaveAlpha)
+            {
+                bool hasAbove = false, hasBelow = false;
+                for (int j = 3; j < rgba.Length && !(hasAbove && hasBelow); j += 4)
+                    if (rgba[j] >= cut) hasAbove = true;
+                    else hasBelow = true;
+                useAlpha = hasAbove && hasBelow;
+            }
+            var use = useAlpha ? MaskChannel.Alpha : channel;
+            for (int i = 0, j = 0; i < count; i++, j += 4)
+                values[i] = MaskValue(use, rgba[j], rgba[j + 1], rgba[j + 2], rgba[j + 3]);
+            return new Mask(encoded.Width, encoded.Height, values, threshold);
+        }
         // Auto keeps the alpha bytes aside (1 byte per pixel) until the whole image has shown whether alpha carries a mask.
         byte[]? alpha = channel == MaskChannel.Auto && encoded.MayHaveAlpha ? GC.AllocateUninitializedArray<byte>(count) : null;
-        byte cut = (byte)Math.Clamp(MathF.Ceiling(threshold * 255f - 1e-3f), 0f, 255f);
         bool above = false, below = false;
         encoded.DecodeRows((row, start, step) =>
         {
@@ -94,12 +112,7 @@ public static class ImageCodec
             for (int x = 0, j = 0, at = start; x < n; x++, j += 4, at += step)
             {
                 byte r = row[j], g = row[j + 1], b = row[j + 2], a = row[j + 3];
-                values[at] = channel switch
-                {
-                    MaskChannel.Alpha => a / 255f,
-                    MaskChannel.Red => r / 255f,
-                    _ => r == g && r == b ? r / 255f : Math.Clamp((0.299f * r + 0.587f * g + 0.114f * b) / 255f, 0f, 1f),
-                };
+                values[at] = MaskValue(channel, r, g, b, a);
                 if (alpha is null) continue;
                 alpha[at] = a;
                 if (a >= cut) above = true;
@@ -110,6 +123,14 @@ public static class ImageCodec
             for (int i = 0; i < count; i++) values[i] = alpha[i] / 255f;
         return new Mask(encoded.Width, encoded.Height, values, threshold);
     }
+
+    /// <summary>The mask value of one RGBA pixel for <paramref name="channel"/> (Auto: the luminance rule; the caller switches to alpha).</summary>
+    static float MaskValue(MaskChannel channel, byte r, byte g, byte b, byte a) => channel switch
+    {
+        MaskChannel.Alpha => a / 255f,
+        MaskChannel.Red => r / 255f,
+        _ => r == g && r == b ? r / 255f : Math.Clamp((0.299f * r + 0.587f * g + 0.114f * b) / 255f, 0f, 1f),
+    };
 
     /// <summary>Writes an image atomically; the format comes from the extension. <paramref name="quality"/> (1-100) applies to JPEG and WebP.</summary>
     public static void Write(RgbImage image, string path, int quality = 95) => Write(image, path, new EncodeOptions(quality));

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Harmonia.Core.Parallelism;
 namespace Harmonia.Core.Imaging;
 
@@ -17,26 +19,21 @@ public enum ResizeFilter
 /// <summary>
 /// Separable resampling of RGB images and masks, antialiased when shrinking (the filter's support is scaled by
 /// the reduction factor, as PIL does), pixel centres aligned (x_src = (x_dst + 0.5)·scale − 0.5).
-/// Rows run in parallel.
+/// Rows run in parallel (<see cref="ParallelRows"/>).
 /// </summary>
 public static class Resize
 {
     /// <summary>Resizes an RGB image to <paramref name="width"/> x <paramref name="height"/>.</summary>
     public static RgbImage Rgb(RgbImage source, int width, int height, ResizeFilter filter = ResizeFilter.Bilinear)
     {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), "Target size must be positive.");
         if (width == source.Width && height == source.Height) return source.Clone();
-        var planes = new float[3][];
-        for (int c = 0; c < 3; c++)
-        {
-            var p = new float[source.PixelCount];
-            for (int i = 0; i < p.Length; i++) p[i] = source.Pixels[3 * i + c];
-            planes[c] = Plane(p, source.Width, source.Height, width, height, filter);
-        }
+        // Horizontal pass straight from the interleaved bytes (source.Height x width floats per channel), then the
+        // vertical pass straight into bytes: no full-size float copy of the source.
+        var rows = HorizontalRgb(source, width, filter);
+        var vertical = Weights(source.Height, height, filter);
         var result = new RgbImage(width, height);
-        var dst = result.Pixels;
-        for (int i = 0; i < width * height; i++)
-            for (int c = 0; c < 3; c++)
-                dst[3 * i + c] = (byte)Math.Clamp(MathF.Round(planes[c][i]), 0f, 255f);
+        ParallelRows.For(height, width * 3, new VerticalRgb(rows, vertical, width, result));
         return result;
     }
 
@@ -53,38 +50,154 @@ public static class Resize
     {
         if (dw <= 0 || dh <= 0) throw new ArgumentOutOfRangeException(nameof(dw), "Target size must be positive.");
         if (sw == dw && sh == dh) return (float[])source.Clone();
-        var horizontal = Weights(sw, dw, filter);
-        var vertical = Weights(sh, dh, filter);
-        // Horizontal pass: sh rows of dw.
         var temp = new float[sh * dw];
-        ParallelRows.For(sh, dw * 4, y =>
-        {
-            int srow = y * sw, trow = y * dw;
-            for (int x = 0; x < dw; x++)
-            {
-                var (start, w) = horizontal[x];
-                float s = 0f;
-                for (int k = 0; k < w.Length; k++) s += w[k] * source[srow + start + k];
-                temp[trow + x] = s;
-            }
-        });
+        ParallelRows.For(sh, dw, new HorizontalPlane(source, sw, Weights(sw, dw, filter), temp, dw));
         var result = new float[dw * dh];
-        ParallelRows.For(dh, dw * 4, y =>
-        {
-            var (start, w) = vertical[y];
-            int row = y * dw;
-            for (int x = 0; x < dw; x++)
-            {
-                float s = 0f;
-                for (int k = 0; k < w.Length; k++) s += w[k] * temp[(start + k) * dw + x];
-                result[row + x] = s;
-            }
-        });
+        ParallelRows.For(dh, dw, new VerticalPlane(temp, Weights(sh, dh, filter), dw, result));
         return result;
     }
 
-    /// <summary>For each output index: the first source index and the normalized weights of the taps.</summary>
-    static (int Start, float[] Weights)[] Weights(int inSize, int outSize, ResizeFilter filter)
+    /// <summary>
+    /// The horizontal pass of <see cref="Rgb"/>: <paramref name="source"/>'s rows resampled to <paramref name="width"/>,
+    /// channel-interleaved floats (source.Height x width x 3).
+    /// </summary>
+    internal static float[] HorizontalRgb(RgbImage source, int width, ResizeFilter filter)
+    {
+        var rows = new float[source.Height * width * 3];
+        ParallelRows.For(source.Height, width * 3, new HorizontalInterleaved(source, Weights(source.Width, width, filter), rows, width));
+        return rows;
+    }
+
+    /// <summary>One output value of the vertical pass: Σ_k w_k · column[(start + k)·stride + offset].</summary>
+    internal static float VerticalTap(float[] column, (int Start, float[] Weights) taps, int stride, int offset)
+    {
+        var (start, w) = taps;
+        float s = 0f;
+        for (int k = 0; k < w.Length; k++) s += w[k] * column[(start + k) * stride + offset];
+        return s;
+    }
+
+    /// <summary>Rounds a resampled value to a byte (half to even, as <see cref="MathF.Round(float)"/>; clamped to [0, 255]).</summary>
+    internal static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v), 0f, 255f);
+
+    readonly struct HorizontalPlane(float[] source, int sw, (int Start, float[] Weights)[] taps, float[] temp, int dw) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            // Four outputs at a time: each sum keeps its own taps in their order (identical values), but the four
+            // independent add chains overlap instead of waiting on one another. Refs skip a bounds check per tap.
+            ref float row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(source), y * sw);
+            int trow = y * dw, x = 0;
+            for (; x + 4 <= dw; x += 4)
+            {
+                var (s0, w0) = taps[x];
+                var (s1, w1) = taps[x + 1];
+                var (s2, w2) = taps[x + 2];
+                var (s3, w3) = taps[x + 3];
+                ref float a0 = ref Unsafe.Add(ref row, s0);
+                ref float a1 = ref Unsafe.Add(ref row, s1);
+                ref float a2 = ref Unsafe.Add(ref row, s2);
+                ref float a3 = ref Unsafe.Add(ref row, s3);
+                int common = Math.Min(Math.Min(w0.Length, w1.Length), Math.Min(w2.Length, w3.Length));
+                float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f;
+                for (int k = 0; k < common; k++)
+                {
+                    t0 += w0[k] * Unsafe.Add(ref a0, k);
+                    t1 += w1[k] * Unsafe.Add(ref a1, k);
+                    t2 += w2[k] * Unsafe.Add(ref a2, k);
+                    t3 += w3[k] * Unsafe.Add(ref a3, k);
+                }
+                temp[trow + x] = Finish(t0, w0, ref a0, common);
+                temp[trow + x + 1] = Finish(t1, w1, ref a1, common);
+                temp[trow + x + 2] = Finish(t2, w2, ref a2, common);
+                temp[trow + x + 3] = Finish(t3, w3, ref a3, common);
+            }
+            for (; x < dw; x++)
+            {
+                var (start, w) = taps[x];
+                temp[trow + x] = Finish(0f, w, ref Unsafe.Add(ref row, start), 0);
+            }
+        }
+
+        static float Finish(float s, float[] w, ref float at, int from)
+        {
+            for (int k = from; k < w.Length; k++) s += w[k] * Unsafe.Add(ref at, k);
+            return s;
+        }
+    }
+
+    readonly struct VerticalPlane(float[] temp, (int Start, float[] Weights)[] taps, int dw, float[] result) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            int row = y * dw;
+            for (int x = 0; x < dw; x++) result[row + x] = VerticalTap(temp, taps[y], dw, x);
+        }
+    }
+
+    readonly struct HorizontalInterleaved(RgbImage source, (int Start, float[] Weights)[] taps, float[] rows, int width) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            // Two outputs at a time (six independent add chains), each sum in its own tap order: identical values.
+            ref byte row = ref MemoryMarshal.GetReference(source.Row(y));
+            int trow = y * width * 3, x = 0;
+            for (; x + 2 <= width; x += 2)
+            {
+                var (s0, w0) = taps[x];
+                var (s1, w1) = taps[x + 1];
+                ref byte a0 = ref Unsafe.Add(ref row, 3 * s0);
+                ref byte a1 = ref Unsafe.Add(ref row, 3 * s1);
+                int common = Math.Min(w0.Length, w1.Length);
+                float r0 = 0f, g0 = 0f, b0 = 0f, r1 = 0f, g1 = 0f, b1 = 0f;
+                for (int k = 0; k < common; k++)
+                {
+                    float u = w0[k], v = w1[k];
+                    ref byte p = ref Unsafe.Add(ref a0, 3 * k);
+                    ref byte q = ref Unsafe.Add(ref a1, 3 * k);
+                    r0 += u * p;
+                    r1 += v * q;
+                    g0 += u * Unsafe.Add(ref p, 1);
+                    g1 += v * Unsafe.Add(ref q, 1);
+                    b0 += u * Unsafe.Add(ref p, 2);
+                    b1 += v * Unsafe.Add(ref q, 2);
+                }
+                Finish(r0, g0, b0, w0, ref a0, common, trow + 3 * x);
+                Finish(r1, g1, b1, w1, ref a1, common, trow + 3 * x + 3);
+            }
+            for (; x < width; x++)
+            {
+                var (start, w) = taps[x];
+                Finish(0f, 0f, 0f, w, ref Unsafe.Add(ref row, 3 * start), 0, trow + 3 * x);
+            }
+        }
+
+        void Finish(float r, float g, float b, float[] w, ref byte at, int from, int to)
+        {
+            for (int k = from; k < w.Length; k++)
+            {
+                ref byte p = ref Unsafe.Add(ref at, 3 * k);
+                r += w[k] * p;
+                g += w[k] * Unsafe.Add(ref p, 1);
+                b += w[k] * Unsafe.Add(ref p, 2);
+            }
+            rows[to] = r;
+            rows[to + 1] = g;
+            rows[to + 2] = b;
+        }
+    }
+
+    readonly struct VerticalRgb(float[] rows, (int Start, float[] Weights)[] taps, int width, RgbImage result) : IRowOperation
+    {
+        public void Invoke(int y)
+        {
+            var dst = result.Row(y);
+            for (int i = 0; i < dst.Length; i++) dst[i] = ToByte(VerticalTap(rows, taps[y], width * 3, i));
+        }
+    }
+
+    /// <summary>For each output index of a 1-D resampling: the first source index and the normalized tap weights.</summary>
+    internal static (int Start, float[] Weights)[] Weights(int inSize, int outSize, ResizeFilter filter)
     {
         var table = new (int, float[])[outSize];
         double scale = inSize / (double)outSize;

@@ -26,34 +26,7 @@ public static class Thumbnail
     {
         int w = region.Width / f, h = region.Height / f;
         var reduced = new RgbImage(w, h);
-        int srcStride = source.Stride;
-        var src = source.Pixels;
-        var dst = reduced.Pixels;
-        float inv = 1f / (f * f);
-        ParallelRows.For(h, w * f * f, ty =>
-        {
-            var sums = new int[w * 3];
-            for (int dy = 0; dy < f; dy++)
-            {
-                int rowStart = (region.Y + ty * f + dy) * srcStride + region.X * 3;
-                for (int tx = 0; tx < w; tx++)
-                {
-                    int o = rowStart + tx * f * 3;
-                    int r = 0, g = 0, b = 0;
-                    for (int dx = 0; dx < f; dx++, o += 3)
-                    {
-                        r += src[o];
-                        g += src[o + 1];
-                        b += src[o + 2];
-                    }
-                    sums[tx * 3] += r;
-                    sums[tx * 3 + 1] += g;
-                    sums[tx * 3 + 2] += b;
-                }
-            }
-            int d = ty * w * 3;
-            for (int i = 0; i < sums.Length; i++) dst[d + i] = (byte)(sums[i] * inv + 0.5f);
-        });
+        ParallelRows.For<BoxRgbRows, int>(h, w * f * f, new BoxRgbRows(source, region.X, region.Y, f, reduced));
         return reduced;
     }
 
@@ -69,13 +42,53 @@ public static class Thumbnail
     {
         int w = region.Width / f, h = region.Height / f;
         var alpha = new float[w * h];
-        var src = source.Alpha;
-        float inv = 1f / (f * f);
-        ParallelRows.For(h, w * f * f, ty =>
+        ParallelRows.For(h, w * f * f, new BoxMaskRows(source, region.X, region.Y, f, alpha, w));
+        return new Mask(w, h, alpha, source.Threshold);
+    }
+
+    /// <summary>Row ty of the box-reduced image: the f x f block sums of the region, averaged (scratch: one row of sums).</summary>
+    readonly struct BoxRgbRows(RgbImage source, int x0, int y0, int f, RgbImage reduced) : IRowOperation<int>
+    {
+        public int BufferLength => reduced.Stride;
+
+        public void Invoke(int ty, Span<int> sums)
         {
+            int w = reduced.Width, srcStride = source.Stride;
+            var src = source.Pixels;
+            float inv = 1f / (f * f);
+            sums.Clear();
             for (int dy = 0; dy < f; dy++)
             {
-                int rowStart = (region.Y + ty * f + dy) * source.Width + region.X;
+                int rowStart = (y0 + ty * f + dy) * srcStride + x0 * 3;
+                for (int tx = 0; tx < w; tx++)
+                {
+                    int o = rowStart + tx * f * 3;
+                    int r = 0, g = 0, b = 0;
+                    for (int dx = 0; dx < f; dx++, o += 3)
+                    {
+                        r += src[o];
+                        g += src[o + 1];
+                        b += src[o + 2];
+                    }
+                    sums[tx * 3] += r;
+                    sums[tx * 3 + 1] += g;
+                    sums[tx * 3 + 2] += b;
+                }
+            }
+            var dst = reduced.Row(ty);
+            for (int i = 0; i < dst.Length; i++) dst[i] = (byte)(sums[i] * inv + 0.5f);
+        }
+    }
+
+    readonly struct BoxMaskRows(Mask source, int x0, int y0, int f, float[] alpha, int w) : IRowOperation
+    {
+        public void Invoke(int ty)
+        {
+            var src = source.Alpha;
+            float inv = 1f / (f * f);
+            for (int dy = 0; dy < f; dy++)
+            {
+                int rowStart = (y0 + ty * f + dy) * source.Width + x0;
                 for (int tx = 0; tx < w; tx++)
                 {
                     float s = 0;
@@ -85,8 +98,7 @@ public static class Thumbnail
                 }
             }
             for (int tx = 0; tx < w; tx++) alpha[ty * w + tx] *= inv;
-        });
-        return new Mask(w, h, alpha, source.Threshold);
+        }
     }
 
     static int Factor(int width, int height, int size) => Math.Max(1, Math.Min(width, height) / (2 * size));

@@ -16,7 +16,7 @@ public sealed class DeferredHarmonizer(Func<IHarmonizer> create, IReadOnlyList<s
     public IHarmonizer Method => inner ??= create();
 
     /// <inheritdoc />
-    public Imaging.RgbImage Harmonize(Imaging.RgbImage composite, Imaging.Mask mask) => Method.Harmonize(composite, mask);
+    public Rendering.IForegroundMap Fit(Imaging.RgbImage composite, Imaging.Mask mask) => Method.Fit(composite, mask);
 
     /// <inheritdoc />
     public IReadOnlyList<string> SideOutputPaths => sideOutputPaths;

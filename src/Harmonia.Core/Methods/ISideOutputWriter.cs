@@ -10,6 +10,6 @@ public interface ISideOutputWriter
     /// <summary>Files the method will write (empty when none are asked for).</summary>
     IReadOnlyList<string> SideOutputPaths { get; }
 
-    /// <summary>Writes the side outputs of the last <see cref="IHarmonizer.Harmonize"/> call, atomically each.</summary>
+    /// <summary>Writes the side outputs of the last <see cref="IHarmonizer.Fit"/> call, atomically each.</summary>
     void WriteSideOutputs();
 }

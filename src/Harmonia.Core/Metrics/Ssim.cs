@@ -1,5 +1,6 @@
 using System.Numerics;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Parallelism;
 
 namespace Harmonia.Core.Metrics;
 
@@ -62,42 +63,56 @@ public static class Ssim
         var mx = new float[n]; var my = new float[n]; var mxx = new float[n]; var myy = new float[n]; var mxy = new float[n];
         for (int c = 0; c < 3; c++)
         {
-            Parallel.For(0, h, row =>
-            {
-                int o = row * w;
-                for (int col = 0; col < w; col++)
-                {
-                    float sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-                    int baseIdx = col * (2 * Radius + 1);
-                    for (int k = 0; k <= 2 * Radius; k++)
-                    {
-                        int src = 3 * (o + hIndex[baseIdx + k]) + c;
-                        float a = float.CreateTruncating(xPixels[src]) - 128f, b = y.Pixels[src] - 128f, g = win[k];
-                        sx += g * a; sy += g * b; sxx += g * a * a; syy += g * b * b; sxy += g * a * b;
-                    }
-                    mx[o + col] = sx; my[o + col] = sy; mxx[o + col] = sxx; myy[o + col] = syy; mxy[o + col] = sxy;
-                }
-            });
-            Parallel.For(0, h, row =>
-            {
-                int o = row * w, baseIdx = row * (2 * Radius + 1);
-                for (int col = 0; col < w; col++)
-                {
-                    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-                    for (int k = 0; k <= 2 * Radius; k++)
-                    {
-                        int src = vIndex[baseIdx + k] * w + col;
-                        double g = win[k];
-                        sx += g * mx[src]; sy += g * my[src]; sxx += g * mxx[src]; syy += g * myy[src]; sxy += g * mxy[src];
-                    }
-                    double varX = sxx - sx * sx, varY = syy - sy * sy, cov = sxy - sx * sy;
-                    double muX = sx + 128, muY = sy + 128;
-                    double s = (2 * muX * muY + c1) * (2 * cov + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
-                    map[o + col] += (float)(s / 3);
-                }
-            });
+            ParallelRows.For(h, w, new HorizontalRows<T>(xPixels, y.Pixels, win, hIndex, w, c, mx, my, mxx, myy, mxy));
+            ParallelRows.For(h, w, new VerticalRows(win, vIndex, w, c1, c2, mx, my, mxx, myy, mxy, map));
         }
         return map;
+    }
+
+    /// <summary>Horizontal window of channel c for one row: x, y, x², y², xy (values shifted by −128).</summary>
+    readonly struct HorizontalRows<T>(T[] xPixels, byte[] yPixels, float[] win, int[] hIndex, int w, int c,
+        float[] mx, float[] my, float[] mxx, float[] myy, float[] mxy) : IRowOperation where T : unmanaged, INumberBase<T>
+    {
+        public void Invoke(int row)
+        {
+            int o = row * w;
+            for (int col = 0; col < w; col++)
+            {
+                float sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+                int baseIdx = col * (2 * Radius + 1);
+                for (int k = 0; k <= 2 * Radius; k++)
+                {
+                    int src = 3 * (o + hIndex[baseIdx + k]) + c;
+                    float a = float.CreateTruncating(xPixels[src]) - 128f, b = yPixels[src] - 128f, g = win[k];
+                    sx += g * a; sy += g * b; sxx += g * a * a; syy += g * b * b; sxy += g * a * b;
+                }
+                mx[o + col] = sx; my[o + col] = sy; mxx[o + col] = sxx; myy[o + col] = syy; mxy[o + col] = sxy;
+            }
+        }
+    }
+
+    /// <summary>Vertical window of one row and the SSIM of the channel, added (÷3) into the map.</summary>
+    readonly struct VerticalRows(float[] win, int[] vIndex, int w, double c1, double c2,
+        float[] mx, float[] my, float[] mxx, float[] myy, float[] mxy, float[] map) : IRowOperation
+    {
+        public void Invoke(int row)
+        {
+            int o = row * w, baseIdx = row * (2 * Radius + 1);
+            for (int col = 0; col < w; col++)
+            {
+                double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+                for (int k = 0; k <= 2 * Radius; k++)
+                {
+                    int src = vIndex[baseIdx + k] * w + col;
+                    double g = win[k];
+                    sx += g * mx[src]; sy += g * my[src]; sxx += g * mxx[src]; syy += g * myy[src]; sxy += g * mxy[src];
+                }
+                double varX = sxx - sx * sx, varY = syy - sy * sy, cov = sxy - sx * sy;
+                double muX = sx + 128, muY = sy + 128;
+                double s = (2 * muX * muY + c1) * (2 * cov + c2) / ((muX * muX + muY * muY + c1) * (varX + varY + c2));
+                map[o + col] += (float)(s / 3);
+            }
+        }
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Harmonia.Core.Pipeline;
 /// <summary>Options of a file-to-file harmonization; immutable.</summary>
 /// <param name="MaskThreshold">Binary threshold of the mask for statistics and metrics, in (0, 1].</param>
 /// <param name="Quality">JPEG/WebP quality, 1-100.</param>
-/// <param name="Strength">0 = composite unchanged, 1 = the method's full result; values in between blend linearly.</param>
+/// <param name="Strength">0 = composite unchanged, 1 = the method's full result; in between the method's map is blended toward no change (<see cref="Rendering.IForegroundMap.AtStrength"/>).</param>
 public sealed record FileHarmonizeOptions(float MaskThreshold = Mask.DefaultThreshold, int Quality = 95, float Strength = 1f)
 {
     /// <summary>Where the mask image holds the mask (see <see cref="Imaging.MaskChannel"/>).</summary>
@@ -71,21 +71,20 @@ public static class FileHarmonizer
     }
 
     /// <summary>
-    /// Harmonizes in memory with the checks every caller needs: an empty binary mask returns a copy of the
-    /// composite with a warning; a full mask (no background) is an error; <paramref name="strength"/> blends the
-    /// result toward the composite.
+    /// Harmonizes in memory into a new image with the checks every caller needs (<see cref="Harmonization"/>: an empty
+    /// binary mask returns a copy of the composite with a warning; a full mask is an error); <paramref name="strength"/>
+    /// in [0, 1] is applied inside the method's map.
     /// </summary>
     public static (RgbImage Result, string? Warning) Harmonize(IHarmonizer method, RgbImage composite, Mask mask, float strength = 1f)
     {
+        CheckStrength(strength);
+        var result = new RgbImage(composite.Width, composite.Height);
+        return (result, method.HarmonizeInto(composite, mask, strength, result));
+    }
+
+    static void CheckStrength(float strength)
+    {
         if (!(strength >= 0f && strength <= 1f)) throw new UsageException($"Strength must be between 0 and 1, got {strength}.");
-        int foreground = mask.ForegroundCount();
-        if (foreground == 0)
-            return (composite.Clone(), "the mask has no foreground pixels; the output equals the composite");
-        if (foreground == mask.Alpha.Length)
-            throw new HarmoniaException("The mask covers the whole image: there is no background to harmonize the foreground to (if the mask is in the RGB channels of an RGBA file, try --mask-channel luminance).");
-        var result = method.Harmonize(composite, mask);
-        if (strength < 1f) Blend.TowardComposite(composite, result, strength);
-        return (result, null);
     }
 
     /// <summary>
@@ -115,16 +114,17 @@ public static class FileHarmonizer
     {
         CheckOutputs(method, compositePath, maskPath, outputPath);
         options.Encoding.Validate();
+        CheckStrength(options.Strength);
         var (composite, mask) = Load(compositePath, maskPath, options, buffers);
-        var (result, warning) = Harmonize(method, composite, mask, options.Strength);
+        // Rendered in place: the decoded composite buffer becomes the result (the file on disk is never written), so
+        // the peak holds one image and the mask, not a composite and a result besides.
+        var warning = method.HarmonizeInto(composite, mask, options.Strength, composite);
         var ratio = mask.ForegroundRatio();
         int width = composite.Width, height = composite.Height;
-        // The inputs are dead from here: collect them before the encoder's RGBA copy so large images do not hold
-        // input, result and encoder buffers at once (peak memory per pixel, not speed, is what this buys).
-        composite = null!;
+        // The mask is dead from here: collect it before the encoder's buffers (peak memory per pixel, not speed).
         mask = null!;
         if ((long)width * height >= LargeImagePixels && buffers is null) GC.Collect();
-        ImageCodec.Write(result, outputPath, options.Encoding);
+        ImageCodec.Write(composite, outputPath, options.Encoding);
         if (method is ISideOutputWriter { SideOutputPaths.Count: > 0 } side)
         {
             try
@@ -143,21 +143,4 @@ public static class FileHarmonizer
 
     /// <summary>Images from this size on collect their inputs before encoding (see <see cref="Run"/>).</summary>
     const long LargeImagePixels = 4_000_000;
-}
-
-/// <summary>Pixel blends used by the pipeline.</summary>
-public static class Blend
-{
-    /// <summary>result = round(c + s·(result − c)) in place; where result equals c it stays bit-identical.</summary>
-    public static void TowardComposite(RgbImage composite, RgbImage result, float strength)
-    {
-        var c = composite.Pixels;
-        var r = result.Pixels;
-        Parallel.For(0, composite.Height, y =>
-        {
-            int start = y * composite.Stride, end = start + composite.Stride;
-            for (int i = start; i < end; i++)
-                r[i] = (byte)MathF.Round(c[i] + strength * (r[i] - c[i]));
-        });
-    }
 }

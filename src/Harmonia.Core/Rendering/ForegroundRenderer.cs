@@ -1,103 +1,97 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Parallelism;
 
 namespace Harmonia.Core.Rendering;
 
 /// <summary>
-/// Renders <c>out = f(c)·m + c·(1 − m)</c> at full resolution: f is applied only on runs of pixels whose alpha is
-/// above zero, rows are processed in parallel, and pixels with alpha exactly 0 are copied byte for byte.
+/// The one full-resolution renderer: <c>out = f(c)·m + c·(1 − m)</c> for any <see cref="IForegroundMap"/> f. Rows run
+/// in parallel (<see cref="ParallelRows"/>); in each row f is asked only for runs of pixels whose alpha is above 0,
+/// into per-worker scratch, and blended straight into the destination; pixels with alpha exactly 0 keep the
+/// composite's bytes (copied, or left alone when rendering in place). No full-size intermediate image is made.
 /// </summary>
 public static class ForegroundRenderer
 {
-    const int RowsPerTask = 8;
-
-    /// <summary>Applies <paramref name="transform"/> under the mask into a new image.</summary>
+    /// <summary>Renders <paramref name="map"/> under <paramref name="mask"/> into a new image.</summary>
     /// <param name="composite">W x H RGB.</param>
     /// <param name="mask">W x H soft alpha.</param>
-    /// <param name="transform">The foreground colour mapping.</param>
-    public static RgbImage Render(RgbImage composite, Mask mask, IColorTransform transform)
+    /// <param name="map">The foreground colour map.</param>
+    public static RgbImage Render(RgbImage composite, Mask mask, IForegroundMap map)
     {
         var output = new RgbImage(composite.Width, composite.Height);
-        Render(composite, mask, transform, output);
+        Render(composite, mask, map, output);
         return output;
     }
 
-    /// <summary>Same as <see cref="Render(RgbImage, Mask, IColorTransform)"/> into a caller-owned buffer (reuse it on hot paths).</summary>
-    public static void Render(RgbImage composite, Mask mask, IColorTransform transform, RgbImage destination)
+    /// <summary>
+    /// Renders into a caller-owned W x H buffer (reuse it on hot paths). <paramref name="destination"/> may be
+    /// <paramref name="composite"/> itself: the image is then rendered in place and background bytes are not touched.
+    /// </summary>
+    public static void Render(RgbImage composite, Mask mask, IForegroundMap map, RgbImage destination)
     {
-        CheckSizes(composite, mask, destination);
-        int w = composite.Width, h = composite.Height;
-        int blocks = (h + RowsPerTask - 1) / RowsPerTask;
-        Parallel.For(0, blocks, block =>
-        {
-            var scratch = ArrayPool<byte>.Shared.Rent(w * 3);
-            try
-            {
-                int end = Math.Min(h, (block + 1) * RowsPerTask);
-                for (int y = block * RowsPerTask; y < end; y++)
-                {
-                    var src = composite.Row(y);
-                    var dst = destination.Row(y);
-                    var alpha = mask.Alpha.AsSpan(y * w, w);
-                    int x = 0;
-                    while (NextRun(alpha, src, dst, ref x, out int start, out int length))
-                    {
-                        var runSrc = src.Slice(start * 3, length * 3);
-                        var fg = scratch.AsSpan(0, length * 3);
-                        transform.Apply(runSrc, fg);
-                        BlendRun(runSrc, fg, alpha.Slice(start, length), dst.Slice(start * 3, length * 3));
-                    }
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
-        });
+        if (mask.Width != composite.Width || mask.Height != composite.Height)
+            throw new ArgumentException($"Mask is {mask.Width}x{mask.Height} but the composite is {composite.Width}x{composite.Height}.");
+        if (destination.Width != composite.Width || destination.Height != composite.Height)
+            throw new ArgumentException("Destination size differs from the composite's.");
+        var rows = map.ForImage(composite.Width, composite.Height);
+        ParallelRows.For<RenderRow, byte>(composite.Height, composite.Width, new RenderRow(composite, mask, destination, rows));
     }
 
+    /// <summary>Renders a colour transform (e.g. a <see cref="ChannelLut"/>) into a new image.</summary>
+    public static RgbImage Render(RgbImage composite, Mask mask, IColorTransform transform) =>
+        Render(composite, mask, new ColorTransformMap(transform));
+
+    /// <summary>Renders a colour transform into a caller-owned buffer (may be the composite).</summary>
+    public static void Render(RgbImage composite, Mask mask, IColorTransform transform, RgbImage destination) =>
+        Render(composite, mask, new ColorTransformMap(transform), destination);
+
     /// <summary>
-    /// Blends a full-size foreground image (e.g. a network's output brought to full resolution) over the composite
-    /// with the soft mask; alpha-0 pixels are copied from the composite.
+    /// Blends a foreground image of the composite's size (e.g. a synthetic perturbation) over the composite with the
+    /// soft mask, as <see cref="ImageForegroundMap"/>.
     /// </summary>
-    public static RgbImage Blend(RgbImage composite, RgbImage foreground, Mask mask)
+    public static RgbImage Blend(RgbImage composite, RgbImage foreground, Mask mask) =>
+        Render(composite, mask, new ImageForegroundMap(foreground));
+
+    readonly struct RenderRow(RgbImage composite, Mask mask, RgbImage destination, IForegroundRows rows) : IRowOperation<byte>
     {
-        var output = new RgbImage(composite.Width, composite.Height);
-        CheckSizes(composite, mask, output);
-        if (foreground.Width != composite.Width || foreground.Height != composite.Height)
-            throw new ArgumentException("Foreground and composite sizes differ.");
-        int w = composite.Width;
-        Parallel.For(0, composite.Height, y =>
+        readonly bool inPlace = ReferenceEquals(composite.Pixels, destination.Pixels);
+        readonly int scratchFloats = rows.ScratchLength;
+
+        public int BufferLength => composite.Stride + 4 * scratchFloats;
+
+        public void Invoke(int y, Span<byte> buffer)
         {
+            int w = composite.Width;
             var src = composite.Row(y);
-            var fgRow = foreground.Row(y);
-            var dst = output.Row(y);
+            var dst = destination.Row(y);
             var alpha = mask.Alpha.AsSpan(y * w, w);
+            var foreground = buffer[..composite.Stride];
+            var scratch = MemoryMarshal.Cast<byte, float>(buffer.Slice(composite.Stride, 4 * scratchFloats));
+            bool begun = false;
             int x = 0;
-            while (NextRun(alpha, src, dst, ref x, out int start, out int length))
-                BlendRun(src.Slice(start * 3, length * 3), fgRow.Slice(start * 3, length * 3),
-                    alpha.Slice(start, length), dst.Slice(start * 3, length * 3));
-        });
-        return output;
+            while (x < w)
+            {
+                int gap = x;
+                while (x < w && alpha[x] <= 0f) x++;
+                if (!inPlace && x > gap) src.Slice(gap * 3, (x - gap) * 3).CopyTo(dst.Slice(gap * 3, (x - gap) * 3));
+                int start = x;
+                while (x < w && alpha[x] > 0f) x++;
+                int length = x - start;
+                if (length == 0) break;
+                if (!begun)
+                {
+                    rows.BeginRow(y, scratch);
+                    begun = true;
+                }
+                var runSource = src.Slice(start * 3, length * 3);
+                var runForeground = foreground[..(length * 3)];
+                rows.Map(y, start, runSource, runForeground, scratch);
+                BlendRun(runSource, runForeground, alpha.Slice(start, length), dst.Slice(start * 3, length * 3));
+            }
+        }
     }
 
-    /// <summary>
-    /// From position <paramref name="x"/>, copies the next alpha-0 stretch from src to dst, then returns the following
-    /// stretch with alpha &gt; 0 as (start, length). False when the row is done.
-    /// </summary>
-    static bool NextRun(ReadOnlySpan<float> alpha, ReadOnlySpan<byte> src, Span<byte> dst, ref int x, out int start, out int length)
-    {
-        int w = alpha.Length;
-        int gap = x;
-        while (x < w && alpha[x] <= 0f) x++;
-        if (x > gap) src.Slice(gap * 3, (x - gap) * 3).CopyTo(dst.Slice(gap * 3, (x - gap) * 3));
-        start = x;
-        while (x < w && alpha[x] > 0f) x++;
-        length = x - start;
-        return length > 0;
-    }
-
-    /// <summary>dst = round(fg·a + src·(1 − a)) per channel; a = 1 takes fg as is.</summary>
+    /// <summary>dst = round(fg·a + src·(1 − a)) per channel; a = 1 takes fg as is. dst may be src.</summary>
     static void BlendRun(ReadOnlySpan<byte> src, ReadOnlySpan<byte> fg, ReadOnlySpan<float> alpha, Span<byte> dst)
     {
         for (int i = 0; i < alpha.Length; i++)
@@ -118,13 +112,5 @@ public static class ForegroundRenderer
                 dst[o + 2] = (byte)(fg[o + 2] * a + src[o + 2] * b + 0.5f);
             }
         }
-    }
-
-    static void CheckSizes(RgbImage composite, Mask mask, RgbImage destination)
-    {
-        if (mask.Width != composite.Width || mask.Height != composite.Height)
-            throw new ArgumentException($"Mask is {mask.Width}x{mask.Height} but the composite is {composite.Width}x{composite.Height}.");
-        if (destination.Width != composite.Width || destination.Height != composite.Height)
-            throw new ArgumentException("Destination size differs from the composite's.");
     }
 }

@@ -1,4 +1,7 @@
-using Harmonia.Core.Imaging;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Core.Transfer;
 
@@ -11,8 +14,10 @@ namespace Harmonia.Core.Transfer;
 /// <para>Regularization: a node's A is pulled toward the global model A_g (fitted the same way over all foreground
 /// pixels and pulled toward the identity) with strength ε·(window area): flat or nearly empty windows take the global
 /// model instead of an unstable local one. Nodes with no foreground weight use A_g, b_g.</para>
+/// <para>The field is an <see cref="IForegroundMap"/>: <see cref="ForegroundRenderer"/> applies it to the full-resolution
+/// pixels under the mask and blends them in the same row pass (no full-size intermediate image).</para>
 /// </summary>
-public sealed class LocalAffineColorTransfer
+public sealed class LocalAffineColorTransfer : IForegroundMap
 {
     const int Coefficients = 12;   // A row-major (9) then b (3)
 
@@ -201,71 +206,73 @@ public sealed class LocalAffineColorTransfer
         return true;
     }
 
-    /// <summary>
-    /// Applies the field to the full-resolution composite where the mask's alpha is above zero and returns the
-    /// foreground image (other pixels are left black; blend it with <see cref="Rendering.ForegroundRenderer.Blend"/>).
-    /// The low-res image must cover the same field of view as <paramref name="composite"/> (any scale, same aspect).
-    /// Rows run in parallel.
-    /// </summary>
-    public RgbImage Apply(RgbImage composite, Mask mask)
+    /// <summary>The field toward zero change: the identity field blended with this one by <paramref name="strength"/>.</summary>
+    public IForegroundMap AtStrength(float strength)
     {
-        int w = composite.Width, h = composite.Height;
-        var output = new RgbImage(w, h);
-        var bounds = mask.ForegroundBounds();
-        // Bounds of alpha > 0 may exceed the thresholded bounds; use the full image when soft edges exist outside.
-        int x0 = 0, x1 = w, y0 = 0, y1 = h;
-        if (bounds is { } b && !HasSoftAlphaOutside(mask, b)) (x0, x1, y0, y1) = (b.X, b.X + b.Width, b.Y, b.Y + b.Height);
-        double sx = lowWidth / (double)w, sy = lowHeight / (double)h;
+        MapStrength.Require(strength);
+        return strength >= 1f ? this : Identity(lowWidth, lowHeight, cellSize).Blend(this, strength);
+    }
+
+    /// <summary>
+    /// Binds the field to a full-resolution image that covers the same field of view as the working image (any
+    /// scale, same aspect): every pixel takes the bilinear interpolation of its four nearest nodes' models.
+    /// </summary>
+    public IForegroundRows ForImage(int width, int height)
+    {
+        double sx = lowWidth / (double)width;
         // Full-res pixel → node coordinate: low-res position (X + 0.5)·s − 0.5, node centres at (g + 0.5)·cell − 0.5.
-        var nodeX0 = new int[w];
-        var fracX = new float[w];
-        for (int x = x0; x < x1; x++)
+        var nodeX0 = new int[width];
+        var fracX = new float[width];
+        for (int x = 0; x < width; x++)
         {
             double g = Math.Clamp(((x + 0.5) * sx) / cellSize - 0.5, 0, gridWidth - 1);
             nodeX0[x] = Math.Min((int)g, Math.Max(0, gridWidth - 2));
             fracX[x] = (float)(g - nodeX0[x]);
         }
-        Parallel.For(y0, y1, y =>
-        {
-            double gy = Math.Clamp(((y + 0.5) * sy) / cellSize - 0.5, 0, gridHeight - 1);
-            int j0 = Math.Min((int)gy, Math.Max(0, gridHeight - 2)), j1 = Math.Min(j0 + 1, gridHeight - 1);
-            float fy = (float)(gy - j0);
-            var row = new float[gridWidth * Coefficients];
-            for (int i = 0; i < row.Length; i++)
-                row[i] = nodes[j0 * gridWidth * Coefficients + i] * (1 - fy) + nodes[j1 * gridWidth * Coefficients + i] * fy;
-            var src = composite.Row(y);
-            var dst = output.Row(y);
-            var alpha = mask.Alpha.AsSpan(y * w, w);
-            Span<float> c = stackalloc float[Coefficients];
-            for (int x = x0; x < x1; x++)
-            {
-                if (alpha[x] <= 0f) continue;
-                int i0 = nodeX0[x], i1 = Math.Min(i0 + 1, gridWidth - 1);
-                float fx = fracX[x];
-                for (int k = 0; k < Coefficients; k++)
-                    c[k] = row[i0 * Coefficients + k] * (1 - fx) + row[i1 * Coefficients + k] * fx;
-                float r = src[x * 3] / 255f, g = src[x * 3 + 1] / 255f, bl = src[x * 3 + 2] / 255f;
-                for (int k = 0; k < 3; k++)
-                {
-                    float v = c[k * 3] * r + c[k * 3 + 1] * g + c[k * 3 + 2] * bl + c[9 + k];
-                    dst[x * 3 + k] = (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
-                }
-            }
-        });
-        return output;
+        return new Rows(this, nodeX0, fracX, lowHeight / (double)height);
     }
 
-    static bool HasSoftAlphaOutside(Mask mask, (int X, int Y, int Width, int Height) b)
+    /// <summary>The field bound to one image size: a row's node models are interpolated down once, then across per pixel.</summary>
+    sealed class Rows(LocalAffineColorTransfer map, int[] nodeX0, float[] fracX, double sy) : IForegroundRows
     {
-        for (int y = 0; y < mask.Height; y++)
+        public int ScratchLength => map.gridWidth * Coefficients;
+
+        public void BeginRow(int y, Span<float> row)
         {
-            bool insideRows = y >= b.Y && y < b.Y + b.Height;
-            for (int x = 0; x < mask.Width; x++)
+            var nodes = map.nodes;
+            int gh = map.gridHeight, stride = map.gridWidth * Coefficients;
+            double gy = Math.Clamp(((y + 0.5) * sy) / map.cellSize - 0.5, 0, gh - 1);
+            int j0 = Math.Min((int)gy, Math.Max(0, gh - 2)), j1 = Math.Min(j0 + 1, gh - 1);
+            float fy = (float)(gy - j0);
+            for (int i = 0; i < stride; i++)
+                row[i] = nodes[j0 * stride + i] * (1 - fy) + nodes[j1 * stride + i] * fy;
+        }
+
+        public void Map(int y, int x, ReadOnlySpan<byte> source, Span<byte> foreground, ReadOnlySpan<float> row)
+        {
+            int last = map.gridWidth - 1;
+            ref float nodes = ref MemoryMarshal.GetReference(row);
+            for (int p = 0; p < source.Length; p += 3, x++)
             {
-                if (insideRows && x >= b.X && x < b.X + b.Width) continue;
-                if (mask.Alpha[y * mask.Width + x] > 0f) return true;
+                int i0 = nodeX0[x], i1 = Math.Min(i0 + 1, last);
+                float fx = fracX[x];
+                // The 12 coefficients as three 4-lane vectors: lane by lane the same a·(1 − fx) + b·fx as scalar code.
+                var wa = Vector128.Create(1 - fx);
+                var wb = Vector128.Create(fx);
+                ref float a = ref Unsafe.Add(ref nodes, i0 * Coefficients);
+                ref float b = ref Unsafe.Add(ref nodes, i1 * Coefficients);
+                var m0 = Vector128.LoadUnsafe(ref a) * wa + Vector128.LoadUnsafe(ref b) * wb;
+                var m1 = Vector128.LoadUnsafe(ref a, 4) * wa + Vector128.LoadUnsafe(ref b, 4) * wb;
+                var m2 = Vector128.LoadUnsafe(ref a, 8) * wa + Vector128.LoadUnsafe(ref b, 8) * wb;
+                float r = source[p] / 255f, g = source[p + 1] / 255f, bl = source[p + 2] / 255f;
+                // A row-major: m0 = A00 A01 A02 A10, m1 = A11 A12 A20 A21, m2 = A22 b0 b1 b2.
+                float v0 = m0[0] * r + m0[1] * g + m0[2] * bl + m2[1];
+                float v1 = m0[3] * r + m1[0] * g + m1[1] * bl + m2[2];
+                float v2 = m1[2] * r + m1[3] * g + m2[0] * bl + m2[3];
+                foreground[p] = (byte)Math.Clamp((int)MathF.Round(v0 * 255f), 0, 255);
+                foreground[p + 1] = (byte)Math.Clamp((int)MathF.Round(v1 * 255f), 0, 255);
+                foreground[p + 2] = (byte)Math.Clamp((int)MathF.Round(v2 * 255f), 0, 255);
             }
         }
-        return false;
     }
 }

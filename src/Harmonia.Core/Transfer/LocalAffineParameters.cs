@@ -1,4 +1,3 @@
-using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
 
@@ -21,13 +20,7 @@ public sealed class LocalAffineParameters(LocalAffineColorTransfer field) : IHar
     public string Kind => KindName;
 
     /// <inheritdoc />
-    public RgbImage Render(RgbImage composite, Mask mask, float strength = 1f)
-    {
-        if (!(strength >= 0f && strength <= 1f)) throw new ArgumentOutOfRangeException(nameof(strength), "Strength must be in [0, 1].");
-        var (w, h) = Field.WorkingSize;
-        var field = strength >= 1f ? Field : LocalAffineColorTransfer.Identity(w, h, Field.CellSize).Blend(Field, strength);
-        return ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
-    }
+    public IForegroundMap Map(float strength = 1f) => Field.AtStrength(strength);
 
     /// <inheritdoc />
     public IHarmonizationParameters Interpolate(IHarmonizationParameters other, float t)

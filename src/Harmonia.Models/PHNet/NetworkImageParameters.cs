@@ -7,7 +7,8 @@ namespace Harmonia.Models.PHNet;
 
 /// <summary>
 /// PHNet's <c>transfer=direct</c> result (the official inference): the network's working-resolution image itself,
-/// upsampled bicubically to the composite's size and blended under the mask. Strength blends toward the composite;
+/// upsampled bicubically to the composite's size row by row while it is blended under the mask
+/// (<see cref="ImageForegroundMap"/>). Strength blends toward the composite;
 /// two results of the same working size interpolate pixel by pixel.
 /// </summary>
 public sealed class NetworkImageParameters(RgbImage network) : IHarmonizationParameters
@@ -19,15 +20,7 @@ public sealed class NetworkImageParameters(RgbImage network) : IHarmonizationPar
     public string Kind => "network-image";
 
     /// <inheritdoc />
-    public RgbImage Render(RgbImage composite, Mask mask, float strength = 1f)
-    {
-        if (!(strength >= 0f && strength <= 1f)) throw new ArgumentOutOfRangeException(nameof(strength), "Strength must be in [0, 1].");
-        var full = Resize.Rgb(Network, composite.Width, composite.Height, ResizeFilter.Bicubic);
-        if (strength < 1f)
-            for (int i = 0; i < full.Pixels.Length; i++)
-                full.Pixels[i] = (byte)MathF.Round(composite.Pixels[i] + strength * (full.Pixels[i] - composite.Pixels[i]));
-        return ForegroundRenderer.Blend(composite, full, mask);
-    }
+    public IForegroundMap Map(float strength = 1f) => new ImageForegroundMap(Network, ResizeFilter.Bicubic).AtStrength(strength);
 
     /// <inheritdoc />
     public IHarmonizationParameters Interpolate(IHarmonizationParameters other, float t)

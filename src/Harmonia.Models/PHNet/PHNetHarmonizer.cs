@@ -17,9 +17,10 @@ namespace Harmonia.Models.PHNet;
 /// replicated up to a multiple of 8; the padding counts as background of mask 0); its change of the foreground is
 /// brought to full resolution by <see cref="LocalAffineColorTransfer"/> (a per-grid-node affine colour model fitted
 /// between the low-res input and the network output over the foreground, interpolated and applied to the full-res
-/// pixels), then blended with the soft mask by <see cref="ForegroundRenderer.Blend"/>: background bytes are copied.
-/// The field is the method's parameters (<see cref="Predict"/>, <see cref="LocalAffineParameters"/>): video smooths it over time.
-/// The network sees the mask binarized at its threshold (as in training).
+/// pixels), which <see cref="ForegroundRenderer"/> applies and blends with the soft mask in one row pass. The field is
+/// the method's parameters (<see cref="Predict"/>, <see cref="LocalAffineParameters"/>): video smooths it over time.
+/// The network sees the mask binarized at its threshold (as in training). Calls may come from several threads: the
+/// network pass is serialized.
 /// </summary>
 public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
 {
@@ -107,14 +108,6 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
 
     static string ResolveModel(string path) =>
         ModelLocator.Find(path) ?? throw new HarmoniaException($"PHNet weights not found at '{path}' (set --set model=PATH).");
-
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask)
-    {
-        int fg = mask.ForegroundCount();
-        if (fg == 0 || fg == mask.Alpha.Length) return composite.Clone();   // nothing to move, or no background to match
-        return Predict(composite, mask).Render(composite, mask);
-    }
 
     /// <summary>
     /// The network's colour change as a <see cref="LocalAffineParameters"/> field over the working-resolution grid

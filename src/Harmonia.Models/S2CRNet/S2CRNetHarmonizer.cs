@@ -12,9 +12,9 @@ namespace Harmonia.Models.S2CRNet;
 
 /// <summary>
 /// The <c>s2crnet</c> method: thumbnails (fg crop + bg at 256², Core <see cref="Thumbnail"/>/<see cref="Resize"/>),
-/// one network pass under no_grad into the curves, then the exact 8-bit LUT of the cascade rendered at full resolution
-/// by <see cref="ForegroundRenderer"/> (alpha-0 pixels copied). Input buffers and tensors are allocated once.
-/// Not thread-safe (one harmonizer per thread).
+/// one network pass under no_grad into the curves (<see cref="CurveParameters"/>), whose map is the exact 8-bit LUT of
+/// the cascade, rendered at full resolution by <see cref="ForegroundRenderer"/>. Input buffers and tensors are
+/// allocated once. Not thread-safe (one harmonizer per thread).
 /// </summary>
 public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter, ISetupWarnings, IDisposable
 {
@@ -61,13 +61,6 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter
         inputTensor = torch.zeros(2, 3, size, size);
         labelTensor = torch.zeros(1, S2CRNetConfig.ClassCount);
         if (label is { } l) labelTensor[0, (int)l] = torch.tensor(1f);
-    }
-
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask)
-    {
-        var curves = PredictCurves(composite, mask);
-        return ForegroundRenderer.Render(composite, mask, curves.ToLut());
     }
 
     /// <inheritdoc />

@@ -1,15 +1,16 @@
 using Harmonia.Core.Curves;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
-using Harmonia.Core.Pipeline;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Rendering;
 using Harmonia.Web.Api;
 
 namespace Harmonia.Web.Sessions;
 
 /// <summary>
 /// One uploaded composite and what its method produced once: the parameters of a parametric method (rendered
-/// again at any strength or after an edit with no network pass), or the harmonized image of any other method
-/// (strength is then a blend toward the composite). A preview copy (longest side at most the server's preview
+/// again at any strength or after an edit with no network pass), or the foreground map of any other method (rendered
+/// at any strength and size, as the library renders it). A preview copy (longest side at most the server's preview
 /// side) serves the live controls. Immutable after construction; rendering is thread-safe.
 /// </summary>
 public sealed class ImageSession
@@ -26,22 +27,20 @@ public sealed class ImageSession
     public Mask PreviewMask { get; }
     /// <summary>What a parametric method predicted, or null.</summary>
     public IHarmonizationParameters? Parameters { get; }
-    /// <summary>The method's full result when it is not parametric (or the mask was empty), else null.</summary>
-    public RgbImage? Harmonized { get; }
-    /// <summary>The preview of <see cref="Harmonized"/>, or null.</summary>
-    public RgbImage? HarmonizedPreview { get; }
+    /// <summary>The method's foreground map when it is not parametric, else null (also null for an empty mask).</summary>
+    public IForegroundMap? Map { get; }
     /// <summary>A note for the user (e.g. an empty mask), or null.</summary>
     public string? Warning { get; }
     /// <summary>Approximate memory held, in bytes (what the cache counts).</summary>
     public long Bytes { get; }
 
-    ImageSession(string method, RgbImage composite, Mask mask, int previewSide, IHarmonizationParameters? parameters, RgbImage? harmonized, string? warning)
+    ImageSession(string method, RgbImage composite, Mask mask, int previewSide, IHarmonizationParameters? parameters, IForegroundMap? map, string? warning)
     {
         Method = method;
         Composite = composite;
         Mask = mask;
         Parameters = parameters;
-        Harmonized = harmonized;
+        Map = map;
         Warning = warning;
         double scale = Math.Min(1.0, previewSide / (double)Math.Max(composite.Width, composite.Height));
         if (scale < 1.0)
@@ -49,36 +48,36 @@ public sealed class ImageSession
             int w = Math.Max(1, (int)Math.Round(composite.Width * scale)), h = Math.Max(1, (int)Math.Round(composite.Height * scale));
             PreviewComposite = Resize.Rgb(composite, w, h);
             PreviewMask = Resize.Mask(mask, w, h);
-            HarmonizedPreview = harmonized is null ? null : Resize.Rgb(harmonized, w, h);
         }
         else
         {
             PreviewComposite = composite;
             PreviewMask = mask;
-            HarmonizedPreview = harmonized;
         }
-        long full = composite.Pixels.Length + mask.Alpha.Length * 4L + (harmonized?.Pixels.Length ?? 0);
-        Bytes = full + (scale < 1.0 ? PreviewComposite.Pixels.Length * (harmonized is null ? 1L : 2L) + PreviewMask.Alpha.Length * 4L : 0);
+        long full = composite.Pixels.Length + mask.Alpha.Length * 4L;
+        Bytes = full + (scale < 1.0 ? PreviewComposite.Pixels.Length + PreviewMask.Alpha.Length * 4L : 0);
     }
 
     /// <summary>
-    /// Runs the method once: <see cref="IParametricHarmonizer.Predict"/> when it can, else <see cref="IHarmonizer.Harmonize"/>.
-    /// Empty masks give the composite with a warning; a full mask is an error (as in the CLI).
+    /// Runs the method once: <see cref="IParametricHarmonizer.Predict"/> when it can, else <see cref="IHarmonizer.Fit"/>.
+    /// Empty masks give the composite with a warning; a full mask is an error (the checks of <see cref="Harmonization"/>).
     /// </summary>
-    public static ImageSession Create(string method, IHarmonizer harmonizer, RgbImage composite, Mask mask, int previewSide)
-    {
-        if (harmonizer is IParametricHarmonizer parametric && mask.ForegroundCount() is > 0 and var n && n < mask.Alpha.Length)
-            return new ImageSession(method, composite, mask, previewSide, parametric.Predict(composite, mask), null, null);
-        var (result, warning) = FileHarmonizer.Harmonize(harmonizer, composite, mask);
-        return new ImageSession(method, composite, mask, previewSide, null, result, warning);
-    }
+    public static ImageSession Create(string method, IHarmonizer harmonizer, RgbImage composite, Mask mask, int previewSide) =>
+        Harmonization.Coverage(mask) switch
+        {
+            MaskCoverage.Empty => new ImageSession(method, composite, mask, previewSide, null, null, Harmonization.EmptyMaskWarning),
+            MaskCoverage.Full => throw new HarmoniaException(Harmonization.FullMaskMessage),
+            _ when harmonizer is IParametricHarmonizer parametric =>
+                new ImageSession(method, composite, mask, previewSide, parametric.Predict(composite, mask), null, null),
+            _ => new ImageSession(method, composite, mask, previewSide, null, harmonizer.Fit(composite, mask), null),
+        };
 
     /// <summary>Whether the parameters are curves (the page then offers the curve editor).</summary>
     public bool HasCurves => Parameters is CurveParameters;
 
     /// <summary>
     /// The image at <paramref name="strength"/> in [0, 1]: the parameters (or <paramref name="edited"/> curves,
-    /// which replace predicted curves) rendered, or the harmonized image blended toward the composite.
+    /// which replace predicted curves) or the map rendered; the composite for an empty mask.
     /// </summary>
     public RgbImage Render(float strength, CurveParameters? edited, bool preview)
     {
@@ -91,9 +90,7 @@ public sealed class ImageSession
             return edited.Render(composite, mask, strength);
         }
         if (Parameters is not null) return Parameters.Render(composite, mask, strength);
-        var result = (preview ? HarmonizedPreview! : Harmonized!).Clone();
-        if (strength < 1f) Blend.TowardComposite(composite, result, strength);
-        return result;
+        return Map is null ? composite.Clone() : ForegroundRenderer.Render(composite, mask, Map.AtStrength(strength));
     }
 
     /// <summary>The parameters as JSON (the edited curves when given), or null for a non-parametric method.</summary>

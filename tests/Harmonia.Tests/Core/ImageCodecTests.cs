@@ -54,6 +54,36 @@ public class ImageCodecTests
         Assert.Equal(1, m.ForegroundCount());
     }
 
+    /// <summary>PNG masks are decoded whole straight into the float mask's memory and converted in place: values per rule.</summary>
+    [Fact]
+    public void Png_masks_decoded_in_place_follow_the_channel_rules()
+    {
+        using var tmp = new TempFolder();
+        const int w = 300, h = 200;
+        using (var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(w, h, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Unpremul)))
+        {
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    bitmap.SetPixel(x, y, new SkiaSharp.SKColor((byte)x, (byte)(3 * y), (byte)(x + y), (byte)(x < 150 ? 20 : 255 - y / 2)));
+            using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(tmp.File("rgba.png"), png.ToArray());
+        }
+        ImageCodec.Write(new RgbImage(w, h, Enumerable.Range(0, w * h * 3).Select(i => (byte)(i * 7 % 251)).ToArray()), tmp.File("rgb.png"));
+        var alpha = ImageCodec.ReadMask(tmp.File("rgba.png"));   // alpha has both sides of 0.5: it carries the mask
+        var red = ImageCodec.ReadMask(tmp.File("rgba.png"), channel: MaskChannel.Red);
+        var luminance = ImageCodec.ReadMask(tmp.File("rgb.png"));
+        for (int y = 0; y < h; y += 7)
+            for (int x = 0; x < w; x += 11)
+            {
+                int i = y * w + x;
+                Assert.Equal((x < 150 ? 20 : 255 - y / 2) / 255f, alpha.Alpha[i]);
+                Assert.Equal((byte)x / 255f, red.Alpha[i]);
+                byte r = (byte)(3 * i * 7 % 251), g = (byte)((3 * i + 1) * 7 % 251), b = (byte)((3 * i + 2) * 7 % 251);
+                float expected = r == g && r == b ? r / 255f : Math.Clamp((0.299f * r + 0.587f * g + 0.114f * b) / 255f, 0f, 1f);
+                Assert.Equal(expected, luminance.Alpha[i]);
+            }
+    }
+
     [Fact]
     public void Corrupt_and_missing_files_give_user_messages()
     {

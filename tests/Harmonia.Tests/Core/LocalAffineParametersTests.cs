@@ -1,3 +1,4 @@
+using Harmonia.Core.Methods;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Transfer;
 using Harmonia.Tests.Support;

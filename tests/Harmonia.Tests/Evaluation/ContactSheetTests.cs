@@ -13,12 +13,11 @@ public sealed class ContactSheetTests
     /// <summary>Sets the foreground to pure blue: easy to find in a cell.</summary>
     sealed class PaintBlue : IHarmonizer
     {
-        public RgbImage Harmonize(RgbImage composite, Mask mask)
+        public Harmonia.Core.Rendering.IForegroundMap Fit(RgbImage composite, Mask mask)
         {
-            var r = composite.Clone();
-            for (int i = 0; i < mask.Alpha.Length; i++)
-                if (mask.IsForeground(i)) { r.Pixels[3 * i] = 0; r.Pixels[3 * i + 1] = 0; r.Pixels[3 * i + 2] = 255; }
-            return r;
+            var blue = new byte[768];
+            for (int v = 0; v < 256; v++) blue[512 + v] = 255;
+            return new Harmonia.Core.Rendering.ColorTransformMap(new Harmonia.Core.Rendering.ChannelLut(blue));
         }
     }
 

@@ -13,13 +13,11 @@ public sealed class DatasetEvaluatorTests
     /// <summary>A test method: moves foreground pixels halfway to mid-grey (so it changes the scores in a known way).</summary>
     sealed class HalfGrey : IHarmonizer
     {
-        public RgbImage Harmonize(RgbImage composite, Mask mask)
+        public Harmonia.Core.Rendering.IForegroundMap Fit(RgbImage composite, Mask mask)
         {
-            var r = composite.Clone();
-            for (int i = 0; i < r.PixelCount; i++)
-                if (mask.IsForeground(i))
-                    for (int c = 0; c < 3; c++) r.Pixels[3 * i + c] = (byte)((r.Pixels[3 * i + c] + 128) / 2);
-            return r;
+            var table = new byte[768];
+            for (int i = 0; i < 768; i++) table[i] = (byte)(((i & 255) + 128) / 2);
+            return new Harmonia.Core.Rendering.ColorTransformMap(new Harmonia.Core.Rendering.ChannelLut(table));
         }
     }
 

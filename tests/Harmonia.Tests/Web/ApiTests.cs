@@ -134,11 +134,11 @@ public sealed class ApiTests
     /// <summary>A method that takes 1.5 s and says when it starts.</summary>
     sealed class SlowHarmonizer(ManualResetEventSlim started) : IHarmonizer
     {
-        public RgbImage Harmonize(RgbImage composite, Mask mask)
+        public Harmonia.Core.Rendering.IForegroundMap Fit(RgbImage composite, Mask mask)
         {
             started.Set();
             Thread.Sleep(1500);
-            return composite.Clone();
+            return new Harmonia.Core.Rendering.ColorTransformMap(Harmonia.Core.Rendering.ChannelLut.Identity());
         }
     }
 

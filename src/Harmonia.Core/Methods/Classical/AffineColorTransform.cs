@@ -37,9 +37,9 @@ public sealed class AffineColorTransform : IColorTransform
         for (int i = 0; i + 2 < source.Length; i += 3)
         {
             float r = source[i], g = source[i + 1], b = source[i + 2];
-            destination[i] = FittedHarmonizer.ToByte(m00 * r + m01 * g + m02 * b + o0);
-            destination[i + 1] = FittedHarmonizer.ToByte(m10 * r + m11 * g + m12 * b + o1);
-            destination[i + 2] = FittedHarmonizer.ToByte(m20 * r + m21 * g + m22 * b + o2);
+            destination[i] = PixelBytes.Round(m00 * r + m01 * g + m02 * b + o0);
+            destination[i + 1] = PixelBytes.Round(m10 * r + m11 * g + m12 * b + o1);
+            destination[i + 2] = PixelBytes.Round(m20 * r + m21 * g + m22 * b + o2);
         }
     }
 }

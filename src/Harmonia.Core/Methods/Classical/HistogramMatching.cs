@@ -1,15 +1,16 @@
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Core.Methods.Classical;
 
 /// <summary>
 /// Per-channel histogram matching: each channel's foreground CDF is mapped onto the background's CDF, giving a
-/// 256-entry table per channel (<see cref="ChannelLutTransform"/>). Value v goes to the smallest u whose background
+/// 256-entry table per channel (<see cref="ChannelLut"/>). Value v goes to the smallest u whose background
 /// CDF reaches the foreground's mid-bin quantile q(v) = (F(v−1) + F(v)) / 2, so a value holding a large share of
 /// the foreground lands in the middle of the matching background range rather than at its start.
 /// </summary>
-public sealed class HistogramMatching : IFittedHarmonizer
+public sealed class HistogramMatching : IHarmonizer
 {
     /// <summary>Registry name.</summary>
     public const string Name = "histogram";
@@ -20,12 +21,12 @@ public sealed class HistogramMatching : IFittedHarmonizer
         [], _ => new HistogramMatching());
 
     /// <summary>Tables from 768-bin histograms (index channel·256 + value) of foreground and background.</summary>
-    public static ChannelLutTransform FromHistograms(ReadOnlySpan<long> foreground, ReadOnlySpan<long> background)
+    public static ChannelLut FromHistograms(ReadOnlySpan<long> foreground, ReadOnlySpan<long> background)
     {
         var tables = new byte[3][];
         for (int c = 0; c < 3; c++)
             tables[c] = MatchChannel(foreground.Slice(c * 256, 256), background.Slice(c * 256, 256));
-        return new ChannelLutTransform(tables[0], tables[1], tables[2]);
+        return new ChannelLut(tables[0], tables[1], tables[2]);
     }
 
     static byte[] MatchChannel(ReadOnlySpan<long> fg, ReadOnlySpan<long> bg)
@@ -59,6 +60,4 @@ public sealed class HistogramMatching : IFittedHarmonizer
         return new ColorTransformMap(FromHistograms(fg, bg));
     }
 
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask) => this.FitAndRender(composite, mask);
 }

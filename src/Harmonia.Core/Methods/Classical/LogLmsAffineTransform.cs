@@ -83,9 +83,9 @@ public sealed class LogLmsAffineTransform : IColorTransform
         float e0 = MathF.Exp(q[9] * u0 + q[10] * u1 + q[11] * u2 + q[18]);
         float e1 = MathF.Exp(q[12] * u0 + q[13] * u1 + q[14] * u2 + q[19]);
         float e2 = MathF.Exp(q[15] * u0 + q[16] * u1 + q[17] * u2 + q[20]);
-        d[0] = FittedHarmonizer.ToByte(q[21] * e0 + q[22] * e1 + q[23] * e2 + q[30]);
-        d[1] = FittedHarmonizer.ToByte(q[24] * e0 + q[25] * e1 + q[26] * e2 + q[31]);
-        d[2] = FittedHarmonizer.ToByte(q[27] * e0 + q[28] * e1 + q[29] * e2 + q[32]);
+        d[0] = PixelBytes.Round(q[21] * e0 + q[22] * e1 + q[23] * e2 + q[30]);
+        d[1] = PixelBytes.Round(q[24] * e0 + q[25] * e1 + q[26] * e2 + q[31]);
+        d[2] = PixelBytes.Round(q[27] * e0 + q[28] * e1 + q[29] * e2 + q[32]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using Harmonia.Core.Color;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Parallelism;
 
 namespace Harmonia.Core.Methods.Classical;
 
@@ -24,23 +25,26 @@ public static class LogLmsStatistics
         var toLms = (1.0 / 255) * LalphabetaSpace.RgbToLms;
         var q = new float[9];
         for (int i = 0; i < 9; i++) q[i] = (float)toLms[i / 3, i % 3];
-        float eps = (float)LalphabetaSpace.LogEpsilon, threshold = mask.Threshold;
-        RegionStatistics.ParallelRows(image.Height, () => new double[2 * MomentSums.Length], (y0, y1, acc) =>
-        {
-            for (int y = y0; y < y1; y++)
-                GatherRow(image.Row(y), mask.Alpha.AsSpan(y * w, w), q, eps, threshold, acc);
-        }, partial =>
-        {
-            lock (total)
-            {
-                total.Foreground.Add(partial.AsSpan(0, MomentSums.Length));
-                total.Background.Add(partial.AsSpan(MomentSums.Length));
-            }
-        });
+        float eps = (float)LalphabetaSpace.LogEpsilon;
+        ParallelRows.Reduce<GatherRows, double>(image.Height, w, new GatherRows(image, mask, q, eps, total));
         return total;
     }
 
-    static void GatherRow(ReadOnlySpan<byte> row, ReadOnlySpan<float> alpha, float[] q, float eps, float threshold, double[] acc)
+    readonly struct GatherRows(RgbImage image, Mask mask, float[] q, float eps, RegionMoments total) : IRowReduction<double>
+    {
+        public int StateLength => 2 * MomentSums.Length;
+
+        public void Invoke(int y, Span<double> acc) =>
+            GatherRow(image.Row(y), mask.Alpha.AsSpan(y * image.Width, image.Width), q, eps, mask.Threshold, acc);
+
+        public void Merge(ReadOnlySpan<double> partial)
+        {
+            total.Foreground.Add(partial[..MomentSums.Length]);
+            total.Background.Add(partial[MomentSums.Length..]);
+        }
+    }
+
+    static void GatherRow(ReadOnlySpan<byte> row, ReadOnlySpan<float> alpha, float[] q, float eps, float threshold, Span<double> acc)
     {
         int w = alpha.Length, x = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -97,7 +101,7 @@ public static class LogLmsStatistics
         s[7] += b * b; s[8] += b * c; s[9] += c * c;
     }
 
-    static void Flush(Span<Vector256<float>> s, double[] acc, int offset)
+    static void Flush(Span<Vector256<float>> s, Span<double> acc, int offset)
     {
         for (int i = 0; i < MomentSums.Length; i++)
         {

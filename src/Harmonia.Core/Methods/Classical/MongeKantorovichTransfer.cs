@@ -1,5 +1,6 @@
 using Harmonia.Core.Color;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Core.Methods.Classical;
 
@@ -12,7 +13,7 @@ namespace Harmonia.Core.Methods.Classical;
 /// floored at max(1e-6·λmax, 0.01) (0-255 units, i.e. std 0.1 level) so a flat or rank-deficient foreground
 /// (e.g. grey) gives a finite map; eigenvalues of the middle term are floored at 0.
 /// </summary>
-public sealed class MongeKantorovichTransfer : IFittedHarmonizer
+public sealed class MongeKantorovichTransfer : IHarmonizer
 {
     /// <summary>Registry name.</summary>
     public const string Name = "mkl";
@@ -44,6 +45,4 @@ public sealed class MongeKantorovichTransfer : IFittedHarmonizer
         return new ColorTransformMap(FromMoments(m.Foreground, m.Background));
     }
 
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask) => this.FitAndRender(composite, mask);
 }

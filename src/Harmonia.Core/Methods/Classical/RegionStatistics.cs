@@ -1,5 +1,6 @@
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Parallelism;
 
 namespace Harmonia.Core.Methods.Classical;
 
@@ -24,26 +25,7 @@ public static class RegionStatistics
         var cellOfX = new int[w];
         for (int x = 0; x < w; x++) cellOfX[x] = (int)((long)x * gridX / w);
         var totals = new long[cells * 2 * MomentSums.Length];
-        float threshold = mask.Threshold;
-        ParallelRows(h, () => new long[totals.Length], (y0, y1, acc) =>
-        {
-            for (int y = y0; y < y1; y++)
-            {
-                var row = image.Row(y);
-                var alpha = mask.Alpha.AsSpan(y * w, w);
-                int rowCell = (int)((long)y * gridY / h) * gridX;
-                for (int x = 0; x < w; x++)
-                {
-                    // Slot layout: cell-major, foreground then background, 10 sums each.
-                    int o = ((rowCell + cellOfX[x]) * 2 + (alpha[x] >= threshold ? 0 : 1)) * MomentSums.Length;
-                    long r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
-                    acc[o]++;
-                    acc[o + 1] += r; acc[o + 2] += g; acc[o + 3] += b;
-                    acc[o + 4] += r * r; acc[o + 5] += r * g; acc[o + 6] += r * b;
-                    acc[o + 7] += g * g; acc[o + 8] += g * b; acc[o + 9] += b * b;
-                }
-            }
-        }, partial => { lock (totals) for (int i = 0; i < totals.Length; i++) totals[i] += partial[i]; });
+        ParallelRows.Reduce<MomentRows, long>(h, w, new MomentRows(image, mask, cellOfX, gridX, gridY, totals));
         var result = new RegionMoments[cells];
         Span<double> buffer = stackalloc double[MomentSums.Length];
         for (int c = 0; c < cells; c++)
@@ -69,26 +51,7 @@ public static class RegionStatistics
         int w = image.Width;
         var fg = new long[768];
         var bg = new long[768];
-        float threshold = mask.Threshold;
-        ParallelRows(image.Height, () => new long[2 * 768], (y0, y1, acc) =>
-        {
-            for (int y = y0; y < y1; y++)
-            {
-                var row = image.Row(y);
-                var alpha = mask.Alpha.AsSpan(y * w, w);
-                for (int x = 0; x < w; x++)
-                {
-                    int o = alpha[x] >= threshold ? 0 : 768;
-                    acc[o + row[3 * x]]++;
-                    acc[o + 256 + row[3 * x + 1]]++;
-                    acc[o + 512 + row[3 * x + 2]]++;
-                }
-            }
-        }, partial =>
-        {
-            lock (fg)
-                for (int i = 0; i < 768; i++) { fg[i] += partial[i]; bg[i] += partial[768 + i]; }
-        });
+        ParallelRows.Reduce<HistogramRows, long>(image.Height, w, new HistogramRows(image, mask, fg, bg));
         return (fg, bg);
     }
 
@@ -102,19 +65,62 @@ public static class RegionStatistics
         if (background.Count == 0) throw new HarmoniaException("The mask covers the whole image; there is no background to match.");
     }
 
-    /// <summary>
-    /// Runs <paramref name="body"/>(firstRow, endRow, threadState) over blocks of rows in parallel; each worker
-    /// gets its own state from <paramref name="init"/>, handed to <paramref name="merge"/> at the end.
-    /// </summary>
-    internal static void ParallelRows<T>(int height, Func<T> init, Action<int, int, T> body, Action<T> merge)
+    readonly struct MomentRows(RgbImage image, Mask mask, int[] cellOfX, int gridX, int gridY, long[] totals) : IRowReduction<long>
     {
-        const int rowsPerBlock = 16;
-        int blocks = (height + rowsPerBlock - 1) / rowsPerBlock;
-        Parallel.For(0, blocks, init, (block, _, state) =>
+        public int StateLength => totals.Length;
+
+        public void Invoke(int y, Span<long> acc)
         {
-            body(block * rowsPerBlock, Math.Min(height, (block + 1) * rowsPerBlock), state);
-            return state;
-        }, merge);
+            int w = image.Width;
+            float threshold = mask.Threshold;
+            var row = image.Row(y);
+            var alpha = mask.Alpha.AsSpan(y * w, w);
+            int rowCell = (int)((long)y * gridY / image.Height) * gridX;
+            for (int x = 0; x < w; x++)
+            {
+                // Slot layout: cell-major, foreground then background, 10 sums each.
+                int o = ((rowCell + cellOfX[x]) * 2 + (alpha[x] >= threshold ? 0 : 1)) * MomentSums.Length;
+                long r = row[3 * x], g = row[3 * x + 1], b = row[3 * x + 2];
+                acc[o]++;
+                acc[o + 1] += r; acc[o + 2] += g; acc[o + 3] += b;
+                acc[o + 4] += r * r; acc[o + 5] += r * g; acc[o + 6] += r * b;
+                acc[o + 7] += g * g; acc[o + 8] += g * b; acc[o + 9] += b * b;
+            }
+        }
+
+        public void Merge(ReadOnlySpan<long> partial)
+        {
+            for (int i = 0; i < totals.Length; i++) totals[i] += partial[i];
+        }
+    }
+
+    readonly struct HistogramRows(RgbImage image, Mask mask, long[] fg, long[] bg) : IRowReduction<long>
+    {
+        public int StateLength => 2 * 768;
+
+        public void Invoke(int y, Span<long> acc)
+        {
+            int w = image.Width;
+            float threshold = mask.Threshold;
+            var row = image.Row(y);
+            var alpha = mask.Alpha.AsSpan(y * w, w);
+            for (int x = 0; x < w; x++)
+            {
+                int o = alpha[x] >= threshold ? 0 : 768;
+                acc[o + row[3 * x]]++;
+                acc[o + 256 + row[3 * x + 1]]++;
+                acc[o + 512 + row[3 * x + 2]]++;
+            }
+        }
+
+        public void Merge(ReadOnlySpan<long> partial)
+        {
+            for (int i = 0; i < 768; i++)
+            {
+                fg[i] += partial[i];
+                bg[i] += partial[768 + i];
+            }
+        }
     }
 
     static void CheckSizes(RgbImage image, Mask mask)

@@ -1,5 +1,6 @@
 using Harmonia.Core.Color;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Core.Methods.Classical;
 
@@ -10,7 +11,7 @@ namespace Harmonia.Core.Methods.Classical;
 /// background (pixels outside the binary mask). Because lαβ is linear in log-LMS, the whole map is affine in
 /// log-LMS and is rendered by <see cref="LogLmsAffineTransform"/>. Resolution-independent (means over pixels).
 /// </summary>
-public sealed class ReinhardTransfer : IFittedHarmonizer
+public sealed class ReinhardTransfer : IHarmonizer
 {
     /// <summary>Lower bound of a foreground lαβ standard deviation, so a flat foreground does not divide by zero (log10 units: about 0.2% in intensity).</summary>
     const double MinStd = 1e-3;
@@ -55,6 +56,4 @@ public sealed class ReinhardTransfer : IFittedHarmonizer
         return new ColorTransformMap(FromMoments(moments.Foreground, moments.Background));
     }
 
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask) => this.FitAndRender(composite, mask);
 }

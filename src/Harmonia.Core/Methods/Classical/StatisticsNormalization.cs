@@ -1,6 +1,7 @@
 using Harmonia.Core.Color;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
+using Harmonia.Core.Rendering;
 
 namespace Harmonia.Core.Methods.Classical;
 
@@ -29,7 +30,7 @@ namespace Harmonia.Core.Methods.Classical;
 /// With grid = 1 it is exactly the global per-channel mean/std transfer (eq. 5). Resolution-independent: cells are
 /// fractions of the image and thresholds fractions of the cell.
 /// </summary>
-public sealed class StatisticsNormalization(int grid, double localWeight, bool cellForegroundStats) : IFittedHarmonizer
+public sealed class StatisticsNormalization(int grid, double localWeight, bool cellForegroundStats) : IHarmonizer
 {
     /// <summary>Lower bound of a foreground standard deviation (0-255 units): a flat foreground does not blow up.</summary>
     const double MinStd = 0.5;
@@ -88,84 +89,5 @@ public sealed class StatisticsNormalization(int grid, double localWeight, bool c
         Vec3 ms = source.Mean, ss = source.Std, mt = target.Mean, st = target.Std;
         var scale = new Vec3(st.X / Math.Max(ss.X, MinStd), st.Y / Math.Max(ss.Y, MinStd), st.Z / Math.Max(ss.Z, MinStd));
         return (scale, new Vec3(mt.X - scale.X * ms.X, mt.Y - scale.Y * ms.Y, mt.Z - scale.Z * ms.Z));
-    }
-
-    /// <inheritdoc />
-    public RgbImage Harmonize(RgbImage composite, Mask mask) => this.FitAndRender(composite, mask);
-}
-
-/// <summary>
-/// A per-channel affine map <c>out_c = a_c(x, y) · in_c + b_c(x, y)</c> whose parameters are given at the centres
-/// of a gridX x gridY grid and interpolated bilinearly in between (constant beyond the outer centres).
-/// Rendered in parallel rows; pixels with alpha 0 are copied byte for byte, others blended with the soft alpha as
-/// <see cref="Rendering.ForegroundRenderer"/> does.
-/// </summary>
-public sealed class ChannelAffineFieldMap : IForegroundMap
-{
-    readonly int gridX, gridY;
-    readonly float[] parameters;
-
-    /// <summary>Creates the field.</summary>
-    /// <param name="gridX">Cells across.</param>
-    /// <param name="gridY">Cells down.</param>
-    /// <param name="parameters">Per cell (row-major) 6 floats: a_R, a_G, a_B, b_R, b_G, b_B (0-255 units).</param>
-    public ChannelAffineFieldMap(int gridX, int gridY, float[] parameters)
-    {
-        if (parameters.Length != gridX * gridY * 6) throw new ArgumentException("Expected 6 parameters per cell.", nameof(parameters));
-        this.gridX = gridX;
-        this.gridY = gridY;
-        this.parameters = parameters;
-    }
-
-    /// <summary>Continuous cell coordinate of pixel centre <paramref name="p"/>: lower cell index and weight of the next.</summary>
-    static (int Index, float Weight) Locate(int p, int size, int cells)
-    {
-        double f = Math.Clamp((p + 0.5) * cells / size - 0.5, 0, cells - 1);
-        int i = Math.Min((int)f, Math.Max(0, cells - 2));
-        return (i, (float)(f - i));
-    }
-
-    /// <inheritdoc />
-    public void Render(RgbImage composite, Mask mask, RgbImage destination)
-    {
-        int w = composite.Width, h = composite.Height;
-        if (mask.Width != w || mask.Height != h || destination.Width != w || destination.Height != h)
-            throw new ArgumentException("Composite, mask and destination sizes differ.");
-        var column = new (int Index, float Weight)[w];
-        for (int x = 0; x < w; x++) column[x] = Locate(x, w, gridX);
-        int nextColumn = gridX > 1 ? 6 : 0;
-        RegionStatistics.ParallelRows(h, () => new float[gridX * 6], (y0, y1, rowParams) =>
-        {
-            for (int y = y0; y < y1; y++)
-            {
-                // Interpolate down the rows once per image row, then only across per pixel.
-                var (j, ty) = Locate(y, h, gridY);
-                int j1 = Math.Min(j + 1, gridY - 1);
-                for (int k = 0; k < gridX * 6; k++)
-                    rowParams[k] = parameters[j * gridX * 6 + k] + ty * (parameters[j1 * gridX * 6 + k] - parameters[j * gridX * 6 + k]);
-                var src = composite.Row(y);
-                var dst = destination.Row(y);
-                var alpha = mask.Alpha.AsSpan(y * w, w);
-                for (int x = 0; x < w; x++)
-                {
-                    int o = 3 * x;
-                    float a = alpha[x];
-                    if (a <= 0f)
-                    {
-                        dst[o] = src[o]; dst[o + 1] = src[o + 1]; dst[o + 2] = src[o + 2];
-                        continue;
-                    }
-                    var (i, tx) = column[x];
-                    int p = i * 6;
-                    for (int ch = 0; ch < 3; ch++)
-                    {
-                        float scale = rowParams[p + ch] + tx * (rowParams[p + nextColumn + ch] - rowParams[p + ch]);
-                        float shift = rowParams[p + 3 + ch] + tx * (rowParams[p + nextColumn + 3 + ch] - rowParams[p + 3 + ch]);
-                        byte fg = FittedHarmonizer.ToByte(scale * src[o + ch] + shift);
-                        dst[o + ch] = a >= 1f ? fg : (byte)(fg * a + src[o + ch] * (1f - a) + 0.5f);
-                    }
-                }
-            }
-        }, _ => { });
     }
 }

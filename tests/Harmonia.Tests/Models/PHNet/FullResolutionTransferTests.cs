@@ -1,4 +1,5 @@
 using Harmonia.Tests.Support;
+using Harmonia.Core.Methods;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Rendering;
 using Harmonia.Core.Transfer;
@@ -88,7 +89,7 @@ public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper ou
         }
 
         var field = LocalAffineColorTransfer.Fit(source, target, weight, LowW, LowH, cellSize: 8);
-        var result = ForegroundRenderer.Blend(composite, field.Apply(composite, mask), mask);
+        var result = ForegroundRenderer.Render(composite, mask, field);
 
         // Naive: upscale the low-res prediction and blend it.
         var lowPrediction = new RgbImage(LowW, LowH);

@@ -1,3 +1,4 @@
+using Harmonia.Core.Methods;
 using Harmonia.Core.Curves;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Rendering;
