@@ -8,14 +8,14 @@ namespace Harmonia.Models;
 public static class MethodCatalog
 {
     /// <summary>The method <c>harmonize</c> uses when none is named: s2crnet when its weights are embedded, else reinhard.</summary>
-    public static string DefaultMethod => S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name : "reinhard";
+    public static string DefaultMethod => S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name : Core.Methods.Classical.ReinhardTransfer.Name;
 
     /// <summary>A registry holding every method Harmonia ships.</summary>
     public static NamedRegistry<HarmonizerDescriptor> CreateDefault()
     {
         var registry = HarmonizerRegistry.CreateEmpty();
         ClassicalMethods.RegisterAll(registry);
-        registry.Register(PHNet.PHNetHarmonizer.Descriptor);
+        registry.Register(PHNet.PHNetMethod.Descriptor);
         registry.Register(S2CRNet.S2CRNetMethod.Descriptor);
         return registry;
     }

@@ -1,3 +1,4 @@
+using Harmonia.Core.Methods;
 using Harmonia.Core.Errors;
 using Harmonia.Models.Weights;
 
@@ -52,7 +53,7 @@ public static class PHNetConfigMetadata
         [Grids] = string.Join(",", config.NormalizerGrids),
         [Pfe] = config.FeatureExtractorGrid.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [Reduction] = config.SeReduction.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        [OutputKey] = OutputName(config.Output),
+        [OutputKey] = EnumNames.Of(config.Output),
     };
 
     /// <summary>The config stored in <paramref name="metadata"/>, or null when the file carries none.</summary>
@@ -66,7 +67,7 @@ public static class PHNetConfigMetadata
             WeightsMetadata.Int(metadata, Reduction, 8, 1, 4096),
             // Files written before the output key existed were sigmoid networks.
             metadata.TryGetValue(OutputKey, out var o)
-                ? TryParseOutput(o) ?? throw new HarmoniaException($"Unknown phnet.output '{o}' (residual or sigmoid).")
+                ? EnumNames.TryParse<PHNetOutput>(o, out var output) ? output : throw new HarmoniaException($"Unknown phnet.output '{o}' ({EnumNames.Choices<PHNetOutput>()}).")
                 : PHNetOutput.Sigmoid);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new HarmoniaException($"weights metadata: {e.Message}"); }
@@ -74,16 +75,12 @@ public static class PHNetConfigMetadata
         return config;
     }
 
-    /// <summary>The name of <paramref name="output"/> in metadata and on the command line: residual or sigmoid.</summary>
-    public static string OutputName(PHNetOutput output) => output == PHNetOutput.Residual ? "residual" : "sigmoid";
-
-    /// <summary>The output kind named <paramref name="value"/> (see <see cref="OutputName"/>), or null for an unknown name.</summary>
-    public static PHNetOutput? TryParseOutput(string value) => value switch
-    {
-        "residual" => PHNetOutput.Residual,
-        "sigmoid" => PHNetOutput.Sigmoid,
-        _ => null,
-    };
+    /// <summary>
+    /// The network a training run's settings describe (<c>width</c>: divisor of the official channel widths, 1-16;
+    /// <c>output</c>: residual or sigmoid): the one parser of these settings.
+    /// </summary>
+    public static PHNetConfig FromSettings(MethodSettings settings) =>
+        PHNetConfig.Scaled(settings.GetInt("width", 1, 1, 16), settings.GetChoice("output", PHNetOutput.Residual));
 }
 
 /// <summary>Which PHNet computation a network follows; both have the official parameter names.</summary>

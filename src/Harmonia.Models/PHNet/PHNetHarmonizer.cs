@@ -1,6 +1,5 @@
 using System.Globalization;
 using Harmonia.Core.Errors;
-using Harmonia.Core.Files;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
@@ -24,33 +23,6 @@ namespace Harmonia.Models.PHNet;
 /// </summary>
 public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
 {
-    /// <summary>Default weights path, relative to the working directory or the executable's folder.</summary>
-    public const string DefaultModelPath = "models/phnet.safetensors";
-
-    static readonly MethodSetting[] SettingList =
-    [
-        new("model", "PHNet weights: .safetensors with the config in its metadata, or an official PyTorch state dict (.pth/.pt/training checkpoint; config read from its shapes)", DefaultModelPath),
-        new("size", "working resolution: long side in pixels (0 = the size the weights were trained at)", "0"),
-        new("cell", "grid cell of the full-resolution colour transfer, in working-resolution pixels", "8"),
-        new("transfer", "how the network's result reaches full resolution: affine (local affine colour models, keeps full-resolution detail) or direct (the network image resized bicubic and blended, as the official inference)", "affine"),
-    ];
-
-    /// <summary>Registry entry.</summary>
-    public static HarmonizerDescriptor Descriptor { get; } = new(
-        "phnet",
-        "PHNet (patch-based normalization network) at a working resolution, its colour change transferred to full resolution by local affine colour models. Shipped: half width, 128 px working size, trained here on harmonia-synth-v1 (models/phnet.card.json).",
-        SettingList,
-        settings => new PHNetHarmonizer(
-            ResolveModel(settings.GetString("model", DefaultModelPath)!),
-            settings.GetInt("size", 0, 0, MaxWorkingSize),
-            settings.GetInt("cell", 8, 2, 256),
-            settings.GetString("transfer", "affine")!.ToLowerInvariant() switch
-            {
-                "affine" => PHNetTransfer.Affine,
-                "direct" => PHNetTransfer.Direct,
-                var other => throw new UsageException($"Setting 'transfer' must be affine or direct, got '{other}'."),
-            }));
-
     /// <summary>
     /// Largest working size (long side, pixels) accepted from <c>--set size</c> or a weights file; the network's
     /// memory grows with its square (about 0.7 GB at 1024). The working size is also never above the image's long side.
@@ -105,9 +77,6 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         this.workingSize = workingSize;
         this.cellSize = cellSize;
     }
-
-    static string ResolveModel(string path) =>
-        ModelLocator.Find(path) ?? throw new HarmoniaException($"PHNet weights not found at '{path}' (set --set model=PATH).");
 
     /// <summary>
     /// The network's colour change as a <see cref="LocalAffineParameters"/> field over the working-resolution grid

@@ -29,8 +29,8 @@ public static class TrainableMethods
     public static NamedRegistry<TrainableMethod> CreateDefault()
     {
         var r = new NamedRegistry<TrainableMethod>("trainable method");
-        r.Register(ChannelGainTask.Method);
-        r.Register(PHNetTask.Method);
+        r.Register(ChannelGain.ChannelGainTrainingTask.Method);
+        r.Register(PHNet.PHNetTraining.Method);
         r.Register(S2CRNet.S2CRNetTraining.Method);
         return r;
     }

@@ -8,6 +8,7 @@ using Harmonia.Training.Contracts;
 using Harmonia.Training.Data;
 using Harmonia.Training.Loop;
 using Harmonia.Training.Methods;
+using Harmonia.Training.Methods.ChannelGain;
 using Harmonia.Training.Optimization;
 using Harmonia.Training.Optimizers;
 using TorchSharp;
@@ -41,7 +42,7 @@ public class TrainerTests
     public void Channel_gain_loss_falls_and_outputs_are_written()
     {
         using var s = TrainingScratch.WithLayout(20, 32, 32);
-        var task = new ChannelGainTask(initialGain: 1.5f);
+        var task = new ChannelGainTrainingTask(initialGain: 1.5f);
         var trainer = new Trainer(task, Loader(s.Data, "train"), Loader(s.Data, "test", validation: true),
             Options(s.Path_("run"), steps: 40), new LineProgress(TextWriter.Null));
         var result = trainer.Run();
@@ -73,13 +74,13 @@ public class TrainerTests
     {
         using var s = TrainingScratch.WithLayout(20, 64, 64);
         // 64² crops, the discriminator sees them area-downsampled to 32². 16 training samples / batch 4 = 4 steps per epoch; 10 steps cross two epoch boundaries.
-        var straight = new ChannelGainTask(1.5f);
+        var straight = new ChannelGainTrainingTask(1.5f);
         new Trainer(straight, Loader(s.Data, "train", size: 64), null, Options(s.Path_("a"), 10, adversarial: true), new LineProgress(TextWriter.Null)).Run();
 
-        var first = new ChannelGainTask(1.5f);
+        var first = new ChannelGainTrainingTask(1.5f);
         var r1 = new Trainer(first, Loader(s.Data, "train", size: 64), null, Options(s.Path_("b"), 6, adversarial: true), new LineProgress(TextWriter.Null)).Run();
         Assert.Equal(6, r1.Steps);
-        var resumed = new ChannelGainTask(1.5f);
+        var resumed = new ChannelGainTrainingTask(1.5f);
         var r2 = new Trainer(resumed, Loader(s.Data, "train", size: 64), null, Options(s.Path_("b"), 10, adversarial: true) with { Resume = true }, new LineProgress(TextWriter.Null)).Run();
         Assert.Equal(10, r2.Steps);
 

@@ -6,29 +6,32 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Harmonia.Training.Methods;
+namespace Harmonia.Training.Methods.ChannelGain;
 
 /// <summary>
 /// The smallest trainable method: one learned per-channel gain and bias applied to every foreground
 /// (the same for all images), trained with the relative L1 loss over the mask. A baseline and a smoke test
 /// for the trainer (<c>harmonia train channel-gain</c>), and the worked example of <see cref="ITrainingTask"/>.
 /// </summary>
-public sealed class ChannelGainTask : ITrainingTask
+public sealed class ChannelGainTrainingTask : ITrainingTask
 {
+    /// <summary>Method name (<c>harmonia train channel-gain</c>).</summary>
+    public const string Name = "channel-gain";
+
     /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
     public static readonly TrainableMethod Method = new(
-        "channel-gain",
+        Name,
         "Baseline: one learned per-channel gain and bias on the foreground (a smoke test for the trainer).",
         [new MethodSetting("init-gain", "initial gain of every channel", "1")],
-        context => new ChannelGainTask((float)context.Settings.GetDouble("init-gain", 1, 0, 10)));
+        context => new ChannelGainTrainingTask((float)context.Settings.GetDouble("init-gain", 1, 0, 10)));
 
     readonly ChannelGain generator;
 
     /// <summary>Creates the task with the gain initialised to <paramref name="initialGain"/> and the bias to 0.</summary>
-    public ChannelGainTask(float initialGain = 1) => generator = new ChannelGain(initialGain);
+    public ChannelGainTrainingTask(float initialGain = 1) => generator = new ChannelGain(initialGain);
 
     /// <inheritdoc />
-    public string Name => Method.Name;
+    string ITrainingTask.Name => Name;
 
     /// <inheritdoc />
     public nn.Module Generator => generator;

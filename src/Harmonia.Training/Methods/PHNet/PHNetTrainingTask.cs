@@ -8,7 +8,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Harmonia.Training.Methods;
+namespace Harmonia.Training.Methods.PHNet;
 
 /// <summary>
 /// Trains PHNet (<c>harmonia train phnet</c>) with its own objective (<see cref="PHNetLoss"/>) and the paper's three
@@ -19,21 +19,8 @@ namespace Harmonia.Training.Methods;
 /// stage 2 for the next b, stage 3 after (the learning rate then follows the run's one schedule).
 /// The paper trains with Lion (<c>--optimizer lion</c>).
 /// </summary>
-public sealed class PHNetTask : ITrainingTask
+public sealed class PHNetTrainingTask : ITrainingTask
 {
-    /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
-    public static readonly TrainableMethod Method = new(
-        "phnet",
-        "PHNet (patch-based normalization; Efremyan et al.); paper trains with Lion in three stages.",
-        [
-            new MethodSetting("stage", "training stage: 1 = no PFE, 2 = PFE with the encoder frozen, 3 = everything", "1"),
-            new MethodSetting("stage-epochs", "switch stages inside one run: 'a,b' = stage 1 for a epochs, stage 2 for b, then 3 (overrides --stage)", ""),
-            new MethodSetting("width", "encoder width divisor of the official 3,16,...,512 channels (1 = official, 2 = half, 4 = quarter)", "1"),
-            new MethodSetting("output", "how the last layer becomes the image: residual (image + d, starts at the identity; ours) or sigmoid (official)", "residual"),
-            new MethodSetting("init", "weights (.safetensors) to start from, e.g. the previous stage's best.safetensors", ""),
-        ],
-        Create);
-
     readonly PHNetModel model;
     readonly PHNetLoss loss = new();
     readonly int fixedStage;
@@ -44,7 +31,7 @@ public sealed class PHNetTask : ITrainingTask
     public int TrainSize { get; init; } = 256;
 
     /// <summary>Creates the task for a network; <paramref name="stageEpochs"/> (2 values) overrides <paramref name="stage"/>.</summary>
-    public PHNetTask(PHNetModel model, int stage, int[]? stageEpochs = null)
+    public PHNetTrainingTask(PHNetModel model, int stage, int[]? stageEpochs = null)
     {
         if (stage is < 1 or > 3) throw new UsageException($"PHNet stage must be 1, 2 or 3, got {stage}.");
         this.model = model;
@@ -53,37 +40,12 @@ public sealed class PHNetTask : ITrainingTask
         SetStage(stageEpochs is null ? stage : 1);
     }
 
-    static ITrainingTask Create(TrainingContext context)
-    {
-        var s = context.Settings;
-        int divisor = s.GetInt("width", 1, 1, 16);
-        var outputName = s.GetString("output", "residual")!;
-        var output = PHNetConfigMetadata.TryParseOutput(outputName)
-                     ?? throw new UsageException($"--output must be residual or sigmoid, got '{outputName}'.");
-        var model = new PHNetModel(PHNetConfig.Scaled(divisor, output));
-        var init = s.GetString("init", "");
-        if (!string.IsNullOrEmpty(init))
-        {
-            if (!File.Exists(init)) throw new UsageException($"--init: file '{init}' does not exist.");
-            StateDictIO.Load(model, init);
-        }
-        int[]? epochs = null;
-        var spec = s.GetString("stage-epochs", "");
-        if (!string.IsNullOrWhiteSpace(spec))
-        {
-            var parts = spec.Split(',', StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new UsageException($"--stage-epochs must be two whole numbers 'a,b', got '{spec}'.");
-            epochs = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        }
-        return new PHNetTask(model, s.GetInt("stage", 1, 1, 3), epochs) { TrainSize = context.Size };
-    }
 
     /// <summary>The current stage (1-3).</summary>
     public int Stage => stage;
 
     /// <inheritdoc />
-    public string Name => Method.Name;
+    public string Name => PHNetMethod.Name;
 
     /// <inheritdoc />
     public nn.Module Generator => model;

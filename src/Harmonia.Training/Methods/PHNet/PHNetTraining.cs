@@ -1,0 +1,50 @@
+using System.Globalization;
+using Harmonia.Core.Errors;
+using Harmonia.Core.Methods;
+using Harmonia.Models.PHNet;
+using Harmonia.Models.Weights;
+
+namespace Harmonia.Training.Methods.PHNet;
+
+/// <summary>
+/// <c>harmonia train phnet</c>: the options of the PHNet training task (the trainer adds --data, --out, --epochs, …);
+/// the network's own settings are parsed by <see cref="PHNetConfigMetadata.FromSettings"/>.
+/// </summary>
+public static class PHNetTraining
+{
+    /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
+    public static readonly TrainableMethod Method = new(
+        PHNetMethod.Name,
+        "PHNet (patch-based normalization; Efremyan et al.); paper trains with Lion in three stages.",
+        [
+            new MethodSetting("stage", "training stage: 1 = no PFE, 2 = PFE with the encoder frozen, 3 = everything", "1"),
+            new MethodSetting("stage-epochs", "switch stages inside one run: 'a,b' = stage 1 for a epochs, stage 2 for b, then 3 (overrides --stage)", ""),
+            new MethodSetting("width", "encoder width divisor of the official 3,16,...,512 channels (1 = official, 2 = half, 4 = quarter)", "1"),
+            new MethodSetting("output", "how the last layer becomes the image: residual (image + d, starts at the identity; ours) or sigmoid (official)", "residual"),
+            new MethodSetting("init", "weights (.safetensors) to start from, e.g. the previous stage's best.safetensors", ""),
+        ],
+        Create);
+
+    /// <summary>Builds the task from the run's settings.</summary>
+    public static PHNetTrainingTask Create(TrainingContext context)
+    {
+        var s = context.Settings;
+        var model = new PHNetModel(PHNetConfigMetadata.FromSettings(s));
+        var init = s.GetString("init", "");
+        if (!string.IsNullOrEmpty(init))
+        {
+            if (!File.Exists(init)) throw new UsageException($"--init: file '{init}' does not exist.");
+            StateDictIO.Load(model, init);
+        }
+        int[]? epochs = null;
+        var spec = s.GetString("stage-epochs", "");
+        if (!string.IsNullOrWhiteSpace(spec))
+        {
+            var parts = spec.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !parts.All(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                throw new UsageException($"--stage-epochs must be two whole numbers 'a,b', got '{spec}'.");
+            epochs = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        }
+        return new PHNetTrainingTask(model, s.GetInt("stage", 1, 1, 3), epochs) { TrainSize = context.Size };
+    }
+}
