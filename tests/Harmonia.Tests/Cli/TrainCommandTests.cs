@@ -1,0 +1,32 @@
+using Harmonia.Tests.Training;
+using Harmonia.Cli;
+
+namespace Harmonia.Tests.Cli;
+
+public class TrainCommandTests
+{
+    [Fact]
+    public void Train_channel_gain_runs_end_to_end_and_bad_input_exits_non_zero()
+    {
+        using var s = TrainingScratch.WithLayout(10, 32, 32);
+        var output = s.Path_("run");
+        string[] common = ["train", "channel-gain", "--data", s.Data, "--out", output, "--size", "32", "--batch-size", "4", "--threads", "1", "--no-adv"];
+        Assert.Equal(0, HarmoniaCli.Run([.. common, "--steps", "3", "--init-gain", "1.2"]));
+        Assert.True(File.Exists(Path.Combine(output, "generator.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "checkpoint-last.safetensors")));
+        Assert.True(File.Exists(Path.Combine(output, "val.csv")));
+        // Resume to 4 steps in total.
+        Assert.Equal(0, HarmoniaCli.Run([.. common, "--steps", "4", "--resume"]));
+        Assert.Equal("4", File.ReadAllLines(Path.Combine(output, "log.csv"))[^1].Split(',')[0]);
+
+        // Starting again in a folder that holds a run is refused unless --resume or --overwrite.
+        Assert.Equal(2, HarmoniaCli.Run([.. common, "--steps", "2"]));
+        Assert.Equal(0, HarmoniaCli.Run([.. common, "--steps", "2", "--overwrite"]));
+        Assert.Equal("2", File.ReadAllLines(Path.Combine(output, "log.csv"))[^1].Split(',')[0]);
+
+        Assert.Equal(1, HarmoniaCli.Run(["train", "channel-gain", "--data", s.Path_("missing"), "--out", output]));
+        Assert.Equal(2, HarmoniaCli.Run([.. common, "--optimizer", "nope"]));
+        Assert.Equal(2, HarmoniaCli.Run([.. common, "--geometry", "fisheye"]));
+        Assert.Equal(2, HarmoniaCli.Run(["train", "no-such-method", "--data", s.Data]));
+    }
+}
