@@ -114,15 +114,18 @@ public class ScalarRaceTests(ITestOutputHelper output)
         });
     }
 
-    // Runs the action while another thread collects in a loop; counts libtorch's scalar errors.
+    // Runs the action while another thread collects in a loop; counts libtorch's scalar errors. Gen-0 collections are
+    // enough (a temporary Scalar is young) and stay cheap however large the test host's heap is: full collections in
+    // the whole suite's heap made one run crawl for minutes. The loop also stops after a time budget.
     static int FailuresUnderCollections(int iterations, Action action)
     {
         using var stop = new CancellationTokenSource();
-        var collector = Task.Run(() => { while (!stop.IsCancellationRequested) { GC.Collect(); Thread.Yield(); } });
+        var collector = Task.Run(() => { while (!stop.IsCancellationRequested) { GC.Collect(0, GCCollectionMode.Forced, blocking: true); Thread.Yield(); } });
         int failures = 0;
+        var budget = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            for (int i = 0; i < iterations; i++)
+            for (int i = 0; i < iterations && budget.Elapsed < TimeSpan.FromSeconds(60); i++)
             {
                 try { action(); }
                 catch (ExternalException e) when (TransientNativeError.Matches(e)) { failures++; }
