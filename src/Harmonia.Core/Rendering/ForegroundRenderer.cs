@@ -91,7 +91,10 @@ public static class ForegroundRenderer
         }
     }
 
-    /// <summary>dst = round(fg·a + src·(1 − a)) per channel; a = 1 takes fg as is. dst may be src.</summary>
+    /// <summary>
+    /// dst = round(fg·a + src·(1 − a)) per channel; a = 1 takes fg as is (opaque stretches, most of a foreground, are
+    /// one block copy). dst may be src.
+    /// </summary>
     static void BlendRun(ReadOnlySpan<byte> src, ReadOnlySpan<byte> fg, ReadOnlySpan<float> alpha, Span<byte> dst)
     {
         for (int i = 0; i < alpha.Length; i++)
@@ -100,9 +103,10 @@ public static class ForegroundRenderer
             int o = i * 3;
             if (a >= 1f)
             {
-                dst[o] = fg[o];
-                dst[o + 1] = fg[o + 1];
-                dst[o + 2] = fg[o + 2];
+                int end = i + 1;
+                while (end < alpha.Length && alpha[end] >= 1f) end++;
+                fg.Slice(o, 3 * (end - i)).CopyTo(dst.Slice(o, 3 * (end - i)));
+                i = end - 1;
             }
             else
             {
