@@ -53,7 +53,8 @@ internal sealed class TrainingSession : IDisposable
     public int BatchInEpoch { get; set; }
     public double Best { get; set; }
     public ValidationSummary? LastValidation { get; set; }
-    public int SkippedSteps;
+    /// <summary>Batches skipped for a transient TorchSharp scalar error (bounded by <see cref="Models.Runtime.TransientNativeError.MaxSkips"/>).</summary>
+    public int SkippedSteps { get; set; }
     public bool WarnedOptimizer { get; set; }
 
     /// <summary>All planned steps are done.</summary>
