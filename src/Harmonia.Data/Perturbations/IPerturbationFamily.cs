@@ -37,6 +37,8 @@ public interface IPerturbationFamily : INamedEntry
     IReadOnlyDictionary<string, ParameterRange> Ranges { get; }
     /// <summary>Samples parameters and renders the perturbed foreground.</summary>
     Perturbation Sample(PerturbationContext context, SeededRandom rng);
+    /// <summary>The quality gate's minimum fMSE for this family's composites (only the identity family lowers it).</summary>
+    double MinForegroundMse => Synthesis.CompositeQuality.DefaultMinForegroundMse;
 }
 
 /// <summary>The families by CLI name (<see cref="NamedRegistry{T}"/>), and the pixel loop they share.</summary>
@@ -44,7 +46,7 @@ public static class PerturbationFamilies
 {
     /// <summary>Every family in canonical order (the order of a dataset's subsets).</summary>
     public static NamedRegistry<IPerturbationFamily> Registry { get; } = new NamedRegistry<IPerturbationFamily>("perturbation family")
-        .Register(new TransferFamily()).Register(new RetouchFamily()).Register(new JitterFamily()).Register(new DaylightFamily()).Register(new CastFamily());
+        .Register(new TransferFamily()).Register(new RetouchFamily()).Register(new JitterFamily()).Register(new DaylightFamily()).Register(new CastFamily()).Register(new IdentityFamily());
 
     /// <summary>All families in canonical order.</summary>
     public static IReadOnlyList<IPerturbationFamily> All => Registry.All;

@@ -235,7 +235,7 @@ public sealed class DatasetSynthesizer
                     var p = plan.Family.Sample(context, rng);
                     var c = ForegroundRenderer.Blend(real, p.Image, mask);
                     var err = CompositeQuality.Measure(c, real, mask);
-                    if (CompositeQuality.Accept(err)) { composite = c; accepted = p; error = err; break; }
+                    if (CompositeQuality.Accept(err, plan.Family.MinForegroundMse)) { composite = c; accepted = p; error = err; break; }
                 }
                 if (composite is null || accepted is null)
                 {

@@ -25,6 +25,8 @@ public static class TrainCachedCommand
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default: <data>/.cache/<configuration>); reused when it matches, resumable." };
         var valData = new Option<string?>("--val-data") { Description = "Validation dataset root (default: --data), e.g. another dataset's test split for comparisons." };
         var valCache = new Option<string?>("--val-cache") { Description = "Feature cache folder of the validation samples (default: inside --cache); share it between runs that validate alike." };
+        var extraData = new Option<string[]>("--extra-data") { Description = "More training datasets (iHarmony4 layout; their --train-split samples join --data's), e.g. identity pairs; each is cached under --cache/extra-<folder name>.", AllowMultipleArgumentsPerToken = false };
+        var extraRepeat = new Option<int>("--extra-repeat") { Description = "Times each --extra-data sample appears per epoch (weights the extra data against --data).", DefaultValueFactory = _ => 1 };
         var trainSplit = new Option<string>("--train-split") { Description = "Split list used for training.", DefaultValueFactory = _ => "train" };
         var valSplit = new Option<string>("--val-split") { Description = "Split list used for validation and the choice of best.safetensors.", DefaultValueFactory = _ => "test" };
         var limit = new Option<int>("--limit") { Description = "Use at most N training samples (0 = all; a seeded random subset).", DefaultValueFactory = _ => 0 };
@@ -47,7 +49,7 @@ public static class TrainCachedCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialization, subset, pixel sampling and order.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("s2crnet-cached", "S2CRNet with a frozen encoder: cache pooled fg/bg features and foreground pixels once, then train the curve heads for many epochs.");
-        foreach (var o in new Option[] { data, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, batch, lr, wd, seed, threads })
+        foreach (var o in new Option[] { data, extraData, extraRepeat, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, batch, lr, wd, seed, threads })
             command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -80,12 +82,27 @@ public static class TrainCachedCommand
                     {
                         var bar = ctx.AddTask($"features ({name}, {samples.Count})", maxValue: samples.Count);
                         var place = name == "val" && valFolder is not null ? valFolder
+                            : name.StartsWith("extra-", StringComparison.Ordinal) ? Path.Combine(folder, name)
                             : Path.Combine(folder, name + ((name == "train" ? max : maxVal) is > 0 and var n ? $"-limit{n}-seed{p.GetValue(seed)}" : ""));
                         return CurveFeatureCache.Build(model, samples, name == "val" ? SemanticLabels.Read(valRoot) : labels, place, k, p.GetValue(seed),
                             (done, _) => bar.Value = done);
                     });
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var train = Load("train", trainSamples);
+            var extras = p.GetValue(extraData) ?? [];
+            int repeat = p.GetValue(extraRepeat);
+            if (repeat < 1 || repeat > 100) throw new UsageException("--extra-repeat must be in 1..100.");
+            if (extras.Length > 0)
+            {
+                var parts = new List<CurveFeatureCache> { train };
+                foreach (var extraRoot in extras)
+                {
+                    if (!IHarmony4Layout.IsLayout(extraRoot)) throw new UsageException($"'{extraRoot}' is not an iHarmony4-layout dataset.");
+                    var extra = Load("extra-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(extraRoot))), IHarmony4Layout.Read(extraRoot, p.GetValue(trainSplit)));
+                    parts.AddRange(Enumerable.Repeat(extra, repeat));
+                }
+                train = CurveFeatureCache.Concat(parts);
+            }
             var val = Load("val", valSamples);
             Console.WriteLine($"Feature cache ready: {train.Count} train, {val.Count} validation samples in {watch.Elapsed.TotalSeconds:F0} s ({folder}).");
             var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), p.GetValue(dropout));

@@ -91,6 +91,25 @@ public sealed class CurveFeatureCache
         return cache;
     }
 
+    /// <summary>
+    /// One cache holding the samples of <paramref name="parts"/> in order (each part's tensors are copied; the parts stay
+    /// usable and owned by the caller). All parts must come from the same encoder configuration.
+    /// </summary>
+    public static CurveFeatureCache Concat(IReadOnlyList<CurveFeatureCache> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("No caches to join.", nameof(parts));
+        if (parts.Select(p => p.Features.shape[2]).Distinct().Count() > 1 || parts.Select(p => p.Composite.shape[1]).Distinct().Count() > 1)
+            throw new HarmoniaException("Feature caches of different encoder configurations or pixel counts cannot be joined.");
+        return new CurveFeatureCache
+        {
+            Features = torch.cat(parts.Select(p => p.Features).ToArray(), 0),
+            Composite = torch.cat(parts.Select(p => p.Composite).ToArray(), 0),
+            Real = torch.cat(parts.Select(p => p.Real).ToArray(), 0),
+            Labels = torch.cat(parts.Select(p => p.Labels).ToArray(), 0),
+            Names = parts.SelectMany(p => p.Names).ToList(),
+        };
+    }
+
     static string Name(HarmonizationSample s) => s.Subset + "/" + s.Name;
 
     static Dictionary<string, Tensor> ComputeChunk(S2CRNetModel model, List<HarmonizationSample> slice, IReadOnlyDictionary<string, SemanticClass> labels,

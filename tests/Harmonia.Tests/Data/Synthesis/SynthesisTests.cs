@@ -140,6 +140,22 @@ public sealed class SynthesisTests
     }
 
     [Fact]
+    public void IdentityFamily_CompositeIsTheRealPhoto_PassesTheGateAtZeroFmse()
+    {
+        using var temp = new TempFolder();
+        var (p, m, l) = MakeSources(temp);
+        var root = Path.Combine(temp.Path, "out");
+        var report = new DatasetSynthesizer(Options(p, m, l, root) with { Families = SynthesisOptions.ParseFamilies("identity,daylight", 1) }).Run();
+        var samples = IHarmony4Layout.Read(root, null);
+        var identity = samples.Where(s => s.Subset == "HIdentity").ToList();
+        Assert.Equal(PhotoCount, identity.Count); // the fMSE ≥ 50 gate would reject every one of them
+        foreach (var s in identity)
+            Assert.Equal(ImageCodec.Read(s.RealPath!).Pixels, ImageCodec.Read(s.CompositePath).Pixels);
+        Assert.Equal(PhotoCount, samples.Count(s => s.Subset == "HDaylight")); // other families keep the gate
+        Assert.All(report.Samples.Where(r => r.Family == "daylight"), r => Assert.True(r.ForegroundMse >= CompositeQuality.DefaultMinForegroundMse));
+    }
+
+    [Fact]
     public void Background_IsTheRealPhoto_MaskIsTheSource_SizesAgree()
     {
         using var temp = new TempFolder();

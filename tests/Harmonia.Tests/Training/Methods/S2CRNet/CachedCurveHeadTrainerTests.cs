@@ -38,4 +38,23 @@ public sealed class CachedCurveHeadTrainerTests
         Assert.Equal(S2CRNetBackbone.None, reloaded.Config.Backbone);
         Assert.Equal(32, reloaded.Config.Hidden);
     }
+
+    [Fact]
+    public void Joined_caches_keep_every_sample_in_order()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scratch = TrainingScratch.WithLayout(6, 32, 32);
+        var samples = IHarmony4Layout.Read(scratch.Data, null);
+        var model = new S2CRNetModel(new S2CRNetConfig(InputSize: 32, Backbone: S2CRNetBackbone.None, Hidden: 8));
+        var labels = new Dictionary<string, SemanticClass>();
+        var first = CurveFeatureCache.Build(model, samples.Take(4).ToList(), labels, scratch.Path_("a"), pixels: 64, seed: 1);
+        var second = CurveFeatureCache.Build(model, samples.Skip(4).ToList(), labels, scratch.Path_("b"), pixels: 64, seed: 1);
+        var joined = CurveFeatureCache.Concat([first, second, second]);
+        Assert.Equal(first.Count + 2 * second.Count, joined.Count);
+        Assert.Equal(first.Names.Concat(second.Names).Concat(second.Names), joined.Names);
+        Assert.True(joined.Features.narrow(0, 0, first.Count).eq(first.Features).all().item<bool>());
+        Assert.True(joined.Real.narrow(0, first.Count + second.Count, second.Count).eq(second.Real).all().item<bool>());
+        var otherPixels = CurveFeatureCache.Build(model, samples.Take(1).ToList(), labels, scratch.Path_("c"), pixels: 32, seed: 1);
+        Assert.Throws<Harmonia.Core.Errors.HarmoniaException>(() => CurveFeatureCache.Concat([first, otherPixels]));
+    }
 }
