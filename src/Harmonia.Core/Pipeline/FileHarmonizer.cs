@@ -52,14 +52,17 @@ public static class FileHarmonizer
     /// <summary>
     /// Loads and checks a composite/mask pair: both headers against <see cref="FileHarmonizeOptions.Limits"/> and
     /// against each other first, then the pixels (into <paramref name="buffers"/> when given).
+    /// <paramref name="headersChecked"/> runs between the two (the run will decode: a deferred method may start loading).
     /// </summary>
-    public static (RgbImage Composite, Mask Mask) Load(string compositePath, string maskPath, FileHarmonizeOptions options, FileHarmonizerBuffers? buffers = null)
+    public static (RgbImage Composite, Mask Mask) Load(string compositePath, string maskPath, FileHarmonizeOptions options, FileHarmonizerBuffers? buffers = null,
+        Action? headersChecked = null)
     {
         using var composite = EncodedImage.Open(compositePath, options.Limits);
         using var mask = EncodedImage.Open(maskPath, options.Limits);
         if (mask.Width != composite.Width || mask.Height != composite.Height)
             throw new HarmoniaException(
                 $"Mask '{maskPath}' is {mask.Width}x{mask.Height} but composite '{compositePath}' is {composite.Width}x{composite.Height}.");
+        headersChecked?.Invoke();
         var image = ImageCodec.DecodeRgb(composite, buffers?.Composite);
         var alpha = ImageCodec.DecodeMask(mask, options.MaskThreshold, options.MaskChannel, buffers?.Mask);
         if (buffers is not null)
@@ -115,7 +118,9 @@ public static class FileHarmonizer
         CheckOutputs(method, compositePath, maskPath, outputPath);
         options.Encoding.Validate();
         CheckStrength(options.Strength);
-        var (composite, mask) = Load(compositePath, maskPath, options, buffers);
+        // A deferred method (weights, TorchSharp) loads on another core while the pixels decode.
+        Action? startCreating = method is DeferredHarmonizer deferred ? deferred.StartCreating : null;
+        var (composite, mask) = Load(compositePath, maskPath, options, buffers, startCreating);
         // Rendered in place: the decoded composite buffer becomes the result (the file on disk is never written), so
         // the peak holds one image and the mask, not a composite and a result besides.
         var warning = method.HarmonizeInto(composite, mask, options.Strength, composite);
