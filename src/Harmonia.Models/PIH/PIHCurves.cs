@@ -30,7 +30,7 @@ public static class PIHCurves
         var t = u - i0;
         var index = i0.to_type(ScalarType.Int64);
         var y0 = nodes.gather(2, index);
-        var y1 = nodes.gather(2, index.add(TorchScalars.OfInteger(k > 1 ? 1 : 0), TorchScalars.One));
+        var y1 = nodes.gather(2, index.add(TorchScalars.OfInteger(k > 1 ? 1 : 0), TorchScalars.OfInteger(1)));
         var y = y0.Plus((y1 - y0) * t);
         return y.view(n, c, h, w).MoveToOuterDisposeScope();
     }

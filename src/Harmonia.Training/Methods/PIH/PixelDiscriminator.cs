@@ -38,12 +38,17 @@ public sealed class SpectralConv2d : nn.Module<Tensor, Tensor>
         if (training)
         {
             using var noGrad = torch.no_grad();
-            var v = nn.functional.normalize(matrix.t().matmul(weight_u), dim: 0);
-            weight_u.copy_(nn.functional.normalize(matrix.matmul(v), dim: 0));
+            var next = nn.functional.normalize(matrix.t().matmul(weight_u), dim: 0);
+            weight_u.copy_(nn.functional.normalize(matrix.matmul(next), dim: 0));
         }
-        Tensor vNow;
-        using (torch.no_grad()) vNow = nn.functional.normalize(matrix.t().matmul(weight_u), dim: 0);
-        var sigma = weight_u.dot(matrix.matmul(vNow));
+        // Copies of u and v: the buffer changes in the next forward while this one's graph may still be used.
+        Tensor u, v;
+        using (torch.no_grad())
+        {
+            u = weight_u.clone();
+            v = nn.functional.normalize(matrix.t().matmul(u), dim: 0);
+        }
+        var sigma = u.dot(matrix.matmul(v));
         var weight = weight_orig / sigma;
         return nn.functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]).MoveToOuterDisposeScope();
     }
