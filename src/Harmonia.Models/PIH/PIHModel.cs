@@ -49,27 +49,39 @@ public sealed class CurveNet : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>
-/// The gain net: a small U-Net after the official <c>UNet_mask</c> (field names <c>conv0</c>…<c>conv9</c>): a 3×3
-/// convolution, three 4×4 stride-2 convolutions down (×2 channels each), three bilinear upsamplings each followed by a
-/// 3×3 convolution and an additive skip, one more 3×3 and the 3×3 output convolution. ReLU throughout; no
-/// BatchNorm (the official one has it; at batch 8 on CPU with two streams of different statistics it only adds a
-/// train/eval gap). Input (N, in, G, G), G a multiple of 8; output (N, out, G, G) raw.
+/// The small U-Net of PIH's gain net and of its discriminator, after the official <c>UNet_mask</c> and
+/// <c>UNetDiscriminatorSN</c> (field names <c>conv0</c>…<c>conv9</c>): a 3×3 convolution, three 4×4 stride-2
+/// convolutions down (×2 channels each), three bilinear upsamplings each followed by a 3×3 convolution and an
+/// additive skip, one more 3×3 and the 3×3 output convolution. ReLU (or leaky ReLU) throughout; no BatchNorm (the
+/// official gain net has it; at batch 8 on CPU with two streams of different statistics it only adds a train/eval
+/// gap). Input (N, in, G, G), G a multiple of 8; output (N, out, G, G) raw.
 /// </summary>
-public sealed class GainUNet : nn.Module<Tensor, Tensor>
+public sealed class SkipUNet : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv0, conv1, conv2, conv3, conv4, conv5, conv6, conv7, conv9;
+    readonly nn.Module<Tensor, Tensor> conv0, conv1, conv2, conv3, conv4, conv5, conv6, conv7, conv9;
+    readonly double leak;
+
+    /// <summary>Makes the inner layers conv1..conv7 (in, out, kernel, stride, padding); conv0 and conv9 are plain convolutions.</summary>
+    public delegate nn.Module<Tensor, Tensor> LayerFactory(long inChannels, long outChannels, long kernel, long stride, long padding);
 
     /// <summary>Creates the U-Net with <paramref name="c"/> channels at the first level.</summary>
-    public GainUNet(int inChannels, int c, int outChannels) : base(nameof(GainUNet))
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="c">Channels at full resolution.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="inner">Factory of conv1..conv7 (default: plain convolutions with bias).</param>
+    /// <param name="leak">Negative slope of the activation (0 = ReLU).</param>
+    public SkipUNet(int inChannels, int c, int outChannels, LayerFactory? inner = null, double leak = 0) : base(nameof(SkipUNet))
     {
+        inner ??= (i, o, k, s, p) => nn.Conv2d(i, o, k, stride: s, padding: p);
+        this.leak = leak;
         conv0 = nn.Conv2d(inChannels, c, 3, padding: 1);
-        conv1 = nn.Conv2d(c, 2 * c, 4, stride: 2, padding: 1);
-        conv2 = nn.Conv2d(2 * c, 4 * c, 4, stride: 2, padding: 1);
-        conv3 = nn.Conv2d(4 * c, 8 * c, 4, stride: 2, padding: 1);
-        conv4 = nn.Conv2d(8 * c, 4 * c, 3, padding: 1);
-        conv5 = nn.Conv2d(4 * c, 2 * c, 3, padding: 1);
-        conv6 = nn.Conv2d(2 * c, c, 3, padding: 1);
-        conv7 = nn.Conv2d(c, c, 3, padding: 1);
+        conv1 = inner(c, 2 * c, 4, 2, 1);
+        conv2 = inner(2 * c, 4 * c, 4, 2, 1);
+        conv3 = inner(4 * c, 8 * c, 4, 2, 1);
+        conv4 = inner(8 * c, 4 * c, 3, 1, 1);
+        conv5 = inner(4 * c, 2 * c, 3, 1, 1);
+        conv6 = inner(2 * c, c, 3, 1, 1);
+        conv7 = inner(c, c, 3, 1, 1);
         conv9 = nn.Conv2d(c, outChannels, 3, padding: 1);
         RegisterComponents();
     }
@@ -78,17 +90,18 @@ public sealed class GainUNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var relu = (Tensor t) => nn.functional.relu(t);
-        var x0 = relu(conv0.forward(x));
-        var x1 = relu(conv1.forward(x0));
-        var x2 = relu(conv2.forward(x1));
-        var x3 = relu(conv3.forward(x2));
-        var u2 = relu(conv4.forward(Up(x3, x2))).Plus(x2);
-        var u1 = relu(conv5.forward(Up(u2, x1))).Plus(x1);
-        var u0 = relu(conv6.forward(Up(u1, x0))).Plus(x0);
-        var y = conv9.forward(relu(conv7.forward(u0)));
+        var x0 = Act(conv0.forward(x));
+        var x1 = Act(conv1.forward(x0));
+        var x2 = Act(conv2.forward(x1));
+        var x3 = Act(conv3.forward(x2));
+        var u2 = Act(conv4.forward(Up(x3, x2))).Plus(x2);
+        var u1 = Act(conv5.forward(Up(u2, x1))).Plus(x1);
+        var u0 = Act(conv6.forward(Up(u1, x0))).Plus(x0);
+        var y = conv9.forward(Act(conv7.forward(u0)));
         return y.MoveToOuterDisposeScope();
     }
+
+    Tensor Act(Tensor t) => leak == 0 ? nn.functional.relu(t) : nn.functional.leaky_relu(t, leak);
 
     static Tensor Up(Tensor x, Tensor like) =>
         nn.functional.interpolate(x, [like.shape[2], like.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
@@ -97,8 +110,9 @@ public sealed class GainUNet : nn.Module<Tensor, Tensor>
     public void InitializeOutput(double bias)
     {
         using var _ = torch.no_grad();
-        conv9.weight!.mul_(TorchScalars.Of(0.01));
-        conv9.bias!.fill_(TorchScalars.Of(bias));
+        var output = (Conv2d)conv9;
+        output.weight!.mul_(TorchScalars.Of(0.01));
+        output.bias!.fill_(TorchScalars.Of(bias));
     }
 }
 
@@ -122,7 +136,7 @@ public sealed class GainUNet : nn.Module<Tensor, Tensor>
 /// upsampled bicubically (<see cref="Core.Rendering.LutGainMap"/>, the same kernel as training's
 /// <c>interpolate(bicubic)</c>) and multiplies the curve result under the mask, as the official
 /// <c>pl_composite · gain · mask + (1 − mask) · background</c>. <i>Differs:</i> a 64² grid and 16 channels instead of
-/// the official 512² and 32 (CPU), no BatchNorm (see <see cref="GainUNet"/>).</item>
+/// the official 512² and 32 (CPU), no BatchNorm (see <see cref="SkipUNet"/>).</item>
 /// </list>
 /// The free-pixel ablation (<see cref="PIHConfig.FreePixel"/>) replaces both by a 3-channel residual from the same
 /// U-Net, for the paper's claim that the parametric model keeps adversarial training stable.
@@ -130,7 +144,7 @@ public sealed class GainUNet : nn.Module<Tensor, Tensor>
 public sealed class PIHModel : nn.Module
 {
     readonly CurveNet PL;
-    readonly GainUNet gainnet;
+    readonly SkipUNet gainnet;
     readonly FrozenEncoder encoder;
 
     /// <summary>The configuration.</summary>
@@ -150,7 +164,7 @@ public sealed class PIHModel : nn.Module
     {
         Config = config;
         PL = new CurveNet(2L * FeatureWidth, config.Hidden, config.Nodes);
-        gainnet = new GainUNet(GainInputs, config.GainChannels, config.FreePixel ? 3 : 1);
+        gainnet = new SkipUNet(GainInputs, config.GainChannels, config.FreePixel ? 3 : 1);
         PL.InitializeIdentity(config.Nodes);
         // Gain starts near 1 (sigmoid(3) = 0.95: gain 0.976 at offset 0.5); the free residual starts at 0.
         gainnet.InitializeOutput(config.FreePixel ? 0 : 3);

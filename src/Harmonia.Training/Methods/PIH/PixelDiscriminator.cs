@@ -1,4 +1,5 @@
 using Harmonia.Models.Runtime;
+using Harmonia.Models.PIH;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -64,42 +65,17 @@ public sealed class SpectralConv2d : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class PixelDiscriminator : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv0;
-    readonly SpectralConv2d conv1, conv2, conv3, conv4, conv5, conv6, conv7;
-    readonly Conv2d conv9;
+    readonly SkipUNet net;
 
     /// <summary>Creates the discriminator with <paramref name="c"/> channels at full resolution (official: 16).</summary>
     public PixelDiscriminator(int c = 16) : base(nameof(PixelDiscriminator))
     {
-        conv0 = nn.Conv2d(3, c, 3, padding: 1);
-        conv1 = new SpectralConv2d(c, 2 * c, 4, 2, 1, hasBias: false);
-        conv2 = new SpectralConv2d(2 * c, 4 * c, 4, 2, 1, hasBias: false);
-        conv3 = new SpectralConv2d(4 * c, 8 * c, 4, 2, 1, hasBias: false);
-        conv4 = new SpectralConv2d(8 * c, 4 * c, 3, 1, 1, hasBias: false);
-        conv5 = new SpectralConv2d(4 * c, 2 * c, 3, 1, 1, hasBias: false);
-        conv6 = new SpectralConv2d(2 * c, c, 3, 1, 1, hasBias: false);
-        conv7 = new SpectralConv2d(c, c, 3, 1, 1, hasBias: false);
-        conv9 = nn.Conv2d(c, 1, 3, padding: 1);
+        net = new SkipUNet(3, c, 1, (i, o, k, s, p) => new SpectralConv2d(i, o, k, s, p, hasBias: false), leak: 0.2);
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        var act = (Tensor t) => nn.functional.leaky_relu(t, 0.2);
-        var x0 = act(conv0.forward(x));
-        var x1 = act(conv1.forward(x0));
-        var x2 = act(conv2.forward(x1));
-        var x3 = act(conv3.forward(x2));
-        var u2 = act(conv4.forward(Up(x3, x2))).Plus(x2);
-        var u1 = act(conv5.forward(Up(u2, x1))).Plus(x1);
-        var u0 = act(conv6.forward(Up(u1, x0))).Plus(x0);
-        return conv9.forward(act(conv7.forward(u0))).MoveToOuterDisposeScope();
-    }
-
-    static Tensor Up(Tensor x, Tensor like) =>
-        nn.functional.interpolate(x, [like.shape[2], like.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+    public override Tensor forward(Tensor x) => net.forward(x);
 }
 
 /// <summary>Per-pixel least-squares GAN terms with the mask deciding which pixels are real (official <c>ganlossmask</c>).</summary>
