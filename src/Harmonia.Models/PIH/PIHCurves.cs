@@ -73,8 +73,14 @@ public static class PIHCurves
             entries.Add(new CurveJson.CurveEntry(1, names[c], k, p, sampled));
         }
         var doc = new CurveJson.Document("harmonia-curves/1", PIHMethod.Name, Formula, 1, k, entries);
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+        return JsonSerializer.Serialize(doc, WriteOptions);
     }
+
+    static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>
     /// Reads curves for PIH from a <c>harmonia-curves/1</c> document: written by PIH (<c>method</c> "pih": node values,

@@ -217,6 +217,27 @@ public class PIHTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Side_outputs_read_back_as_edits_render_the_same_image_within_one_level()
+    {
+        using var folder = new TempFolder();
+        string curves = System.IO.Path.Combine(folder.Path, "c.json"), shading = System.IO.Path.Combine(folder.Path, "s.png");
+        torch.manual_seed(9);
+        var composite = TestImages.Gradient(61, 47, seed: 4);
+        var mask = TestImages.Ellipse(61, 47);
+        RgbImage predicted;
+        using (var harmonizer = new PIHHarmonizer(new PIHModel(Small), new PIHControls(CurvesOut: curves, ShadingOut: shading)))
+        {
+            predicted = harmonizer.Harmonize(composite, mask);
+            harmonizer.WriteSideOutputs();
+        }
+        // The curves JSON keeps the nodes exactly; the PNG keeps the gain to 1/255, so a byte may move by one level.
+        var edited = MethodCatalog.CreateDefault().Create(PIHMethod.Name, MethodSettings.Parse([$"curves={curves}", $"shading={shading}"]));
+        ImageAssert.Close(predicted, edited.Harmonize(composite, mask), 1);
+        var noShading = MethodCatalog.CreateDefault().Create(PIHMethod.Name, MethodSettings.Parse([$"curves={curves}", $"shading-map={shading}", "shading=0"]));
+        Assert.Equal(PIHCurves.FromJson(File.ReadAllText(curves)).Render(composite, mask).Pixels, noShading.Harmonize(composite, mask).Pixels);
+    }
+
+    [Fact]
     public void Bad_controls_are_one_clear_error()
     {
         var catalog = MethodCatalog.CreateDefault();
