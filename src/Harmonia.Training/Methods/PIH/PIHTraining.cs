@@ -29,10 +29,10 @@ public static class PIHTraining
             new MethodSetting("gain-offset", "lowest gain (gain = offset + (1-offset)*sigmoid)", "0.5"),
             new MethodSetting("free-pixel", "ablation: a free per-pixel RGB residual instead of curves + shading (not usable for harmonize)", "false"),
         ],
-        context => Create(context.Settings, context.Size, context.Seed, context.OutputDirectory));
+        context => Create(context.Settings, context.Size, context.Seed, context.OutputDirectory, TestSplitPhotos.Stems(context.DataRoot)));
 
-    /// <summary>Builds the task from settings.</summary>
-    public static PIHTrainingTask Create(MethodSettings settings, int size, int seed, string? outputDirectory)
+    /// <summary>Builds the task from settings; <paramref name="excludedPhotos"/> (the training data's test photos) never reach the unsupervised stream.</summary>
+    public static PIHTrainingTask Create(MethodSettings settings, int size, int seed, string? outputDirectory, IReadOnlySet<string>? excludedPhotos = null)
     {
         var config = PIHConfig.FromSettings(settings);
         var options = new PIHTrainingOptions(
@@ -46,7 +46,7 @@ public static class PIHTraining
         if (options.UnsupervisedRatio > 0)
         {
             string? Folder(string key, string fallback) => settings.GetString(key, fallback) is { Length: > 0 } v && v != "none" ? v : null;
-            stream = new RealCompositeStream(Folder("real-composites", "../shared/data/lalonde-efros"), Folder("persons", "../shared/data/ccp-persons"), size);
+            stream = new RealCompositeStream(Folder("real-composites", "../shared/data/lalonde-efros"), Folder("persons", "../shared/data/ccp-persons"), size, excludedPhotos);
         }
         if (outputDirectory is not null) Directory.CreateDirectory(outputDirectory);
         var model = new PIHModel(config);

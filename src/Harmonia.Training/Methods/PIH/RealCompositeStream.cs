@@ -28,20 +28,31 @@ public sealed class RealCompositeStream
     /// <param name="lalondeRoot">Folder with <c>composites/</c>, <c>composite-masks/</c> and <c>photos/</c> (Lalonde–Efros), or null.</param>
     /// <param name="personsRoot">Folder with <c>photos/</c> and <c>masks/</c> (ccp-persons), or null.</param>
     /// <param name="size">Side S of the square samples.</param>
-    public RealCompositeStream(string? lalondeRoot, string? personsRoot, int size)
+    /// <param name="excluded">
+    /// Source photos not to use as backgrounds or persons (e.g. the test split's, <see cref="TestSplitPhotos"/>): a photo
+    /// is left out when a name in the set equals its file stem or ends with "_" + its stem (a dataset prefix such as <c>ccp_</c>).
+    /// </param>
+    public RealCompositeStream(string? lalondeRoot, string? personsRoot, int size, IReadOnlySet<string>? excluded = null)
     {
         this.size = size;
+        var suffixes = excluded?.Select(e => e.LastIndexOf('_') is int i and > 0 ? e[(i + 1)..] : e).ToHashSet(StringComparer.Ordinal);
+        bool Kept(string path)
+        {
+            if (excluded is null) return true;
+            var stem = Path.GetFileNameWithoutExtension(path);
+            return !excluded.Contains(stem) && !suffixes!.Contains(stem);
+        }
         if (lalondeRoot is not null)
         {
             if (!Directory.Exists(lalondeRoot)) throw new UsageException($"pih: the real-composite folder '{lalondeRoot}' does not exist.");
             composites.AddRange(Pairs(Path.Combine(lalondeRoot, "composites"), Path.Combine(lalondeRoot, "composite-masks")));
             var photos = Path.Combine(lalondeRoot, "photos");
-            if (Directory.Exists(photos)) backgrounds.AddRange(Directory.EnumerateFiles(photos, "*.jpg").Order(StringComparer.Ordinal));
+            if (Directory.Exists(photos)) backgrounds.AddRange(Directory.EnumerateFiles(photos, "*.jpg").Where(Kept).Order(StringComparer.Ordinal));
         }
         if (personsRoot is not null)
         {
             if (!Directory.Exists(personsRoot)) throw new UsageException($"pih: the persons folder '{personsRoot}' does not exist.");
-            persons.AddRange(Pairs(Path.Combine(personsRoot, "photos"), Path.Combine(personsRoot, "masks")));
+            persons.AddRange(Pairs(Path.Combine(personsRoot, "photos"), Path.Combine(personsRoot, "masks")).Where(p => Kept(p.Item1)));
         }
         if (composites.Count == 0 && (persons.Count == 0 || backgrounds.Count == 0))
             throw new UsageException("pih: the unsupervised stream found no real composites and no persons + backgrounds to paste; check --real-composites and --persons, or pass --unsupervised-ratio 0.");
@@ -150,4 +161,27 @@ public sealed class RealCompositeStream
         int w = Math.Max(1, (int)Math.Round((double)bw * size / bh));
         return (Resize.Rgb(crop, w, size), Resize.Mask(cut, w, size));
     });
+}
+
+/// <summary>The source photos of a synthetic dataset's test split, so no training stream uses them.</summary>
+public static class TestSplitPhotos
+{
+    /// <summary>
+    /// Stems of the source photos named in every <c>&lt;Subset&gt;/&lt;Subset&gt;_test.txt</c> under
+    /// <paramref name="dataRoot"/>: a composite <c>ccp_0013_1_2.png</c> comes from photo <c>ccp_0013</c> (the name
+    /// without its extension and its last two <c>_N</c> parts, as <c>harmonia dataset synth</c> names them).
+    /// </summary>
+    public static IReadOnlySet<string> Stems(string dataRoot)
+    {
+        var stems = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(dataRoot)) return stems;
+        foreach (var list in Directory.EnumerateFiles(dataRoot, "*_test.txt", SearchOption.AllDirectories))
+            foreach (var line in File.ReadLines(list))
+            {
+                var name = Path.GetFileNameWithoutExtension(line.Trim());
+                var parts = name.Split('_');
+                if (parts.Length > 2) stems.Add(string.Join('_', parts[..^2]));
+            }
+        return stems;
+    }
 }

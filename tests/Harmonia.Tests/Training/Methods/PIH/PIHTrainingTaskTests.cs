@@ -116,6 +116,19 @@ public class PIHTrainingTaskTests
             Assert.InRange(fg, 1, 48 * 48 - 1);
         }
         Assert.Throws<UsageException>(() => new RealCompositeStream(Path.Combine(s.Root, "missing"), null, 48));
+        // The training data's test photos (here a background p1 and a person 0002 under a dataset prefix) are left out.
+        var kept = new RealCompositeStream(lalonde, persons, 48, new HashSet<string> { "p1", "ccp_0002" });
+        Assert.Equal((3, 2, 2), (kept.CompositeCount, kept.PersonCount, kept.BackgroundCount));
+    }
+
+    [Fact]
+    public void Test_split_photos_are_the_stems_of_the_test_lists()
+    {
+        using var s = new TrainingScratch();
+        Directory.CreateDirectory(Path.Combine(s.Root, "HCast"));
+        File.WriteAllLines(Path.Combine(s.Root, "HCast", "HCast_test.txt"), ["ccp_0013_1_1.png", "ccp_0013_1_2.png", "image_100166_2_1.png"]);
+        File.WriteAllLines(Path.Combine(s.Root, "HCast", "HCast_train.txt"), ["ccp_0001_1_1.png"]);
+        Assert.Equal(new[] { "ccp_0013", "image_100166" }, TestSplitPhotos.Stems(s.Root).Order());
     }
 
     [Fact]
