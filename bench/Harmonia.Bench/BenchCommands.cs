@@ -11,6 +11,7 @@ public static class BenchCommands
         yield return ClassicalBench.Command();
         yield return LoaderBench.Create();
         yield return S2CRNetBench.Create();
+        yield return PIHBench.Create();
         yield return CompareBench.Create();
         yield return CliBench.Create();
         yield return ServeBench.Create();
