@@ -17,6 +17,7 @@ public static class MethodCatalog
         ClassicalMethods.RegisterAll(registry);
         registry.Register(PHNet.PHNetMethod.Descriptor);
         registry.Register(S2CRNet.S2CRNetMethod.Descriptor);
+        registry.Register(Contrastive.ContrastiveMethod.Descriptor);
         return registry;
     }
 }

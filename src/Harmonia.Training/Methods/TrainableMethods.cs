@@ -32,6 +32,7 @@ public static class TrainableMethods
         r.Register(ChannelGain.ChannelGainTrainingTask.Method);
         r.Register(PHNet.PHNetTraining.Method);
         r.Register(S2CRNet.S2CRNetTraining.Method);
+        r.Register(Contrastive.ContrastiveTraining.Method);
         return r;
     }
 }
