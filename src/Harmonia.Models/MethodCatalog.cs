@@ -18,6 +18,7 @@ public static class MethodCatalog
         registry.Register(PHNet.PHNetMethod.Descriptor);
         registry.Register(S2CRNet.S2CRNetMethod.Descriptor);
         registry.Register(PIH.PIHMethod.Descriptor);
+        registry.Register(Contrastive.ContrastiveMethod.Descriptor);
         return registry;
     }
 }

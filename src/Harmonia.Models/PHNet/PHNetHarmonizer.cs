@@ -4,6 +4,7 @@ using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Core.Rendering;
 using Harmonia.Core.Transfer;
+using Harmonia.Models.PixelNetworks;
 using Harmonia.Models.Runtime;
 using Harmonia.Models.Weights;
 using TorchSharp;
@@ -85,61 +86,18 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     /// </summary>
     public IHarmonizationParameters Predict(RgbImage composite, Mask mask)
     {
-        int w = composite.Width, h = composite.Height;
-        // The network never runs above the image's own size: a large 'size' on a small image would only upsample it.
-        double scale = Math.Min(workingSize, Math.Max(w, h)) / (double)Math.Max(w, h);
-        int lw = Math.Max(1, (int)Math.Round(w * scale)), lh = Math.Max(1, (int)Math.Round(h * scale));
-        var low = Resize.Rgb(composite, lw, lh, ResizeFilter.Bilinear);
-        var lowMask = Resize.Mask(mask, lw, lh, ResizeFilter.Bilinear);
-        var source = new float[lw * lh * 3];
-        for (int i = 0; i < source.Length; i++) source[i] = low.Pixels[i] / 255f;
-        var binary = new float[lw * lh];
-        for (int i = 0; i < binary.Length; i++) binary[i] = lowMask.Alpha[i] >= mask.Threshold ? 1f : 0f;
-        if (!binary.Any(v => v > 0)) return new LocalAffineParameters(LocalAffineColorTransfer.Identity(lw, lh, cellSize));
+        var input = WorkingImage.Prepare(composite, mask, workingSize);
+        if (!input.HasForeground) return input.IdentityField(cellSize);
 
-        var target = RunNetwork(source, binary, lw, lh);
+        float[] target;
+        lock (gate) target = input.Run(PHNetConfig.SizeMultiple, model.forward);
         if (transfer == PHNetTransfer.Direct)
         {
-            var network = new RgbImage(lw, lh);
+            var network = new RgbImage(input.Width, input.Height);
             for (int i = 0; i < target.Length; i++) network.Pixels[i] = (byte)Math.Round(target[i] * 255f);
             return new NetworkImageParameters(network);
         }
-        return new LocalAffineParameters(LocalAffineColorTransfer.Fit(source, target, binary, lw, lh, cellSize));
-    }
-
-    /// <summary>Runs the network on an interleaved low-res image (replicate-padded to multiples of 8); returns its output clamped to [0, 1], same layout.</summary>
-    float[] RunNetwork(float[] source, float[] mask, int lw, int lh)
-    {
-        int m = PHNetConfig.SizeMultiple;
-        int pw = (lw + m - 1) / m * m, ph = (lh + m - 1) / m * m;
-        var planar = new float[3 * pw * ph];
-        var planarMask = new float[pw * ph];
-        for (int y = 0; y < ph; y++)
-        {
-            int sy = Math.Min(y, lh - 1);
-            for (int x = 0; x < pw; x++)
-            {
-                int sx = Math.Min(x, lw - 1);
-                for (int c = 0; c < 3; c++) planar[(c * ph + y) * pw + x] = source[(sy * lw + sx) * 3 + c];
-                if (y < lh && x < lw) planarMask[y * pw + x] = mask[y * lw + x];
-            }
-        }
-        float[] result;
-        lock (gate)
-        {
-            result = GcPause.Run(() =>
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var output = model.forward(tensor(planar, new long[] { 1, 3, ph, pw }), tensor(planarMask, new long[] { 1, 1, ph, pw }));
-                return output.data<float>().ToArray();
-            });
-        }
-        var interleaved = new float[lw * lh * 3];
-        for (int y = 0; y < lh; y++)
-            for (int x = 0; x < lw; x++)
-                for (int c = 0; c < 3; c++) interleaved[(y * lw + x) * 3 + c] = Math.Clamp(result[(c * ph + y) * pw + x], 0f, 1f);
-        return interleaved;
+        return input.FitField(target, cellSize);
     }
 
     /// <inheritdoc />

@@ -33,6 +33,7 @@ public static class TrainableMethods
         r.Register(PHNet.PHNetTraining.Method);
         r.Register(S2CRNet.S2CRNetTraining.Method);
         r.Register(PIH.PIHTraining.Method);
+        r.Register(Contrastive.ContrastiveTraining.Method);
         return r;
     }
 }

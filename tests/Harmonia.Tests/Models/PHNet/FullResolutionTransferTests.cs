@@ -11,10 +11,10 @@ namespace Harmonia.Tests.Models.PHNet;
 
 public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    const int W = 384, H = 256, LowW = 96, LowH = 64;
+    internal const int W = 384, H = 256, LowW = 96, LowH = 64;
 
     /// <summary>A smooth background with a foreground rectangle carrying a fine 1-pixel checkerboard plus noise.</summary>
-    static (RgbImage Image, Mask Mask) TexturedComposite()
+    internal static (RgbImage Image, Mask Mask) TexturedComposite()
     {
         var rng = new Random(3);
         var img = new RgbImage(W, H);
@@ -43,7 +43,7 @@ public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     /// <summary>Energy of the 4-neighbour Laplacian over the interior of the foreground rectangle.</summary>
-    static double HighPassEnergy(RgbImage img)
+    internal static double HighPassEnergy(RgbImage img)
     {
         double e = 0;
         for (int y = 66; y < 190; y++)
@@ -57,7 +57,7 @@ public class FullResolutionTransferTests(Xunit.Abstractions.ITestOutputHelper ou
         return e;
     }
 
-    static double MeanFg(RgbImage img, int c)
+    internal static double MeanFg(RgbImage img, int c)
     {
         double s = 0; int n = 0;
         for (int y = 64; y < 192; y++) for (int x = 96; x < 288; x++) { s += img.Pixels[(y * W + x) * 3 + c]; n++; }
