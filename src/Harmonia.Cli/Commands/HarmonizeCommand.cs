@@ -39,16 +39,20 @@ public static class HarmonizeCommand
         var methodOptions = new MethodOptions();
         var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting)." };
         var label = new Option<string?>("--label") { Description = "s2crnet: foreground class person|vehicle|animal|food|other (sets 'label')." };
-        var curvesOut = new Option<string?>("--curves-out") { Description = "s2crnet: write the predicted curves as JSON, after the image succeeded (sets 'curves-out')." };
+        var curvesOut = new Option<string?>("--curves-out") { Description = "s2crnet, pih: write the predicted curves as JSON, after the image succeeded (sets 'curves-out')." };
+        var curves = new Option<string?>("--curves") { Description = "pih: render these curves (JSON from --curves-out, possibly edited) instead of the predicted ones (sets 'curves')." };
+        var shadingOut = new Option<string?>("--shading-out") { Description = "pih: write the shading (gain) map as a grayscale PNG, value/255 = gain, after the image succeeded (sets 'shading-out')." };
+        var shading = new Option<string?>("--shading") { Description = "pih: an edited shading map (PNG from --shading-out) to render instead of the predicted one, or a strength 0..2 of the predicted one (sets 'shading')." };
 
         var command = new Command("harmonize", "Harmonize a composite's foreground to its background (one image or a folder).")
         {
-            input, maskArg, output, quality, pngCompression, strength, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut, shard,
+            input, maskArg, output, quality, pngCompression, strength, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut, curves, shadingOut, shading, shard,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
         {
-            var flagSettings = MethodSettings.From(new (string Key, string? Value)[] { ("model", parsed.GetValue(modelFile)), ("label", parsed.GetValue(label)), (CurvesOutKey, parsed.GetValue(curvesOut)) }
+            var flagSettings = MethodSettings.From(new (string Key, string? Value)[] { ("model", parsed.GetValue(modelFile)), ("label", parsed.GetValue(label)), (CurvesOutKey, parsed.GetValue(curvesOut)),
+                    ("curves", parsed.GetValue(curves)), (ShadingOutKey, parsed.GetValue(shadingOut)), ("shading", parsed.GetValue(shading)) }
                 .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
             var options = new FileHarmonizeOptions(methodOptions.GetThreshold(parsed), parsed.GetValue(quality), parsed.GetValue(strength))
             {
@@ -61,12 +65,12 @@ public static class HarmonizeCommand
             var composite = parsed.GetValue(input)!;
             var mask = parsed.GetValue(maskArg);
             var outPath = parsed.GetValue(output)!;
-            using var method = methodOptions.CreateDeferred(parsed, flagSettings, CurvesOutKey);
+            using var method = methodOptions.CreateDeferred(parsed, flagSettings, CurvesOutKey, ShadingOutKey);
             if (Directory.Exists(composite))
             {
                 if (mask is not null) throw new UsageException("Folder mode takes no mask argument: masks are found next to the composites.");
                 if (File.Exists(outPath)) throw new UsageException($"Folder mode writes into a folder, but '{outPath}' is an existing file; give a folder for -o.");
-                if (method.SideOutputPaths.Count > 0) throw new UsageException("--curves-out names one file; it cannot be used in folder mode.");
+                if (method.SideOutputPaths.Count > 0) throw new UsageException("--curves-out and --shading-out name one file; they cannot be used in folder mode.");
                 var ext = "." + parsed.GetValue(format)!.ToLowerInvariant().TrimStart('.');
                 ImageCodec.EnsureWritableExtension(ext);
                 var part = parsed.GetValue(shard) is { } text ? Shard.Parse(text) : Shard.All;
@@ -83,8 +87,11 @@ public static class HarmonizeCommand
         return command;
     }
 
-    /// <summary>The s2crnet setting --curves-out sets: a file the method writes besides the image.</summary>
+    /// <summary>The setting --curves-out sets (s2crnet, pih): a file the method writes besides the image.</summary>
     const string CurvesOutKey = "curves-out";
+
+    /// <summary>The pih setting --shading-out sets: a file the method writes besides the image.</summary>
+    const string ShadingOutKey = "shading-out";
 
     /// <summary>One input pair of folder mode and where its result goes; <paramref name="Problem"/> when it cannot run.</summary>
     sealed record FolderItem(string Composite, string? Mask, string Output, string? Problem = null);

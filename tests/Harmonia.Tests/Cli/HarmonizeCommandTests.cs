@@ -26,6 +26,45 @@ public sealed class HarmonizeCommandTests : IDisposable
 
 
     [Fact]
+    public void Pih_flags_write_its_parameters_and_render_edited_ones()
+    {
+        var predicted = tmp.File("pih.png");
+        var curves = tmp.File("pih.json");
+        var shading = tmp.File("pih-shading.png");
+        var r = CliProcess.Run("harmonize", composite, mask, "-o", predicted, "-m", "pih", "--curves-out", curves, "--shading-out", shading);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.True(File.Exists(curves) && File.Exists(shading));
+        // The written parameters read back as edits reproduce the prediction (the gain PNG holds 8 bits: within a level or two).
+        var replayed = tmp.File("replayed.png");
+        r = CliProcess.Run("harmonize", composite, mask, "-o", replayed, "-m", "pih", "--curves", curves, "--shading", shading);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var c = ImageCodec.Read(composite);
+        var a = ImageCodec.Read(predicted);
+        var b = ImageCodec.Read(replayed);
+        Assert.True(a.Pixels.Zip(b.Pixels).Max(p => Math.Abs(p.First - p.Second)) <= 2);
+        ImageAssert.BackgroundUnchanged(c, b, ImageCodec.ReadMask(mask));
+        // An edited map is honoured: a flat gain of 0.5 (grey 128) halves the curves-alone foreground (numeric --shading 0).
+        var curvesAlone = tmp.File("curves-alone.png");
+        r = CliProcess.Run("harmonize", composite, mask, "-o", curvesAlone, "-m", "pih", "--curves", curves, "--shading", "0");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var half = tmp.File("half.png");
+        ImageCodec.WriteMask(Mask.Filled(8, 8, 128 / 255f), half);
+        var halved = tmp.File("halved.png");
+        r = CliProcess.Run("harmonize", composite, mask, "-o", halved, "-m", "pih", "--curves", curves, "--shading", half);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        var alone = ImageCodec.Read(curvesAlone);
+        var dark = ImageCodec.Read(halved);
+        var m = ImageCodec.ReadMask(mask);
+        for (int i = 0; i < m.Alpha.Length; i++)
+            if (m.Alpha[i] >= 1f)
+                for (int ch = 0; ch < 3; ch++)
+                    Assert.InRange(dark.Pixels[3 * i + ch], alone.Pixels[3 * i + ch] * 128 / 255 - 2, alone.Pixels[3 * i + ch] * 128 / 255 + 2);
+        // Methods without those settings refuse the flags in one line.
+        var refused = CliProcess.Run("harmonize", composite, mask, "-o", tmp.File("x.png"), "-m", "reinhard", "--shading-out", tmp.File("s.png"));
+        CliAssert.OneLine(refused, 2, "shading-out");
+    }
+
+    [Fact]
     public void Harmonizes_and_keeps_background_bit_identical_and_inputs_untouched()
     {
         var before = (Hash(composite), Hash(mask));
