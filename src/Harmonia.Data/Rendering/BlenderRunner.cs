@@ -71,10 +71,14 @@ public sealed class BlenderRunner
         if (code != 0) throw new HarmoniaException($"Blender failed on '{sceneJson}' (exit {code}): {LastLine(stderr, stdout)}");
     }
 
+    static readonly System.Text.RegularExpressions.Regex PythonException = new(@"^[A-Za-z_][\w.]*(Error|Exception|Exit): ", System.Text.RegularExpressions.RegexOptions.Compiled);
+
     static string LastLine(string stderr, string stdout)
     {
         var lines = (stderr + "\n" + stdout).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        return lines.LastOrDefault(l => l.Contains("Error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault() ?? "no output";
+        // A Python exception line ("TypeError: ...") says more than Blender's closing "Error: script failed".
+        return lines.LastOrDefault(l => PythonException.IsMatch(l))
+               ?? lines.LastOrDefault(l => l.Contains("Error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault() ?? "no output";
     }
 
     (int Code, string Stdout, string Stderr) Run(IEnumerable<string> args, Action<string>? onLine, CancellationToken cancel)

@@ -176,18 +176,18 @@ public static class Characters
         int horn = b.Material([0.8, 0.75, 0.6], 0.4);
         int nose = b.Material([0.7, 0.45, 0.42], 0.5);
         double z = legH + bodyH / 2;
-        b.Ellipsoid([0, 0, z], [l * 0.75, 0.45 * l * 0.55, bodyH], hide);
+        b.Ellipsoid([0, 0, z], [l * 0.8, 0.34 * l, bodyH], hide);
         foreach (double x in new[] { -0.27 * l, 0.24 * l })
             foreach (int side in new[] { -1, 1 })
             {
                 double[] top = [x, side * 0.1 * l, legH + 0.1 * l], foot = [x + rng.Uniform(-0.04, 0.04) * l, side * 0.1 * l, 0.05];
-                b.Capsule(top, foot, 0.04 * l, hide);
+                b.Capsule(top, foot, 0.05 * l, hide);
                 b.Rod([foot[0], foot[1], 0], [foot[0], foot[1], 0.06], 0.045 * l, hoof);
             }
         double headYaw = rng.Uniform(-0.6, 0.6), headDrop = rng.Uniform(-0.1, 0.25) * l;
         double hx = 0.45 * l * Math.Cos(headYaw), hy = 0.45 * l * Math.Sin(headYaw), hz = z + 0.12 * l - headDrop;
         b.Capsule([0.3 * l, 0, z + 0.05 * l], [hx, hy, hz], 0.09 * l, hide); // neck
-        b.Ellipsoid([hx + 0.06 * l * Math.Cos(headYaw), hy + 0.06 * l * Math.Sin(headYaw), hz], [0.26 * l, 0.14 * l, 0.16 * l], hide);
+        b.Ellipsoid([hx + 0.06 * l * Math.Cos(headYaw), hy + 0.06 * l * Math.Sin(headYaw), hz], [0.24 * l, 0.17 * l, 0.2 * l], hide);
         b.Ellipsoid([hx + 0.17 * l * Math.Cos(headYaw), hy + 0.17 * l * Math.Sin(headYaw), hz - 0.03 * l], [0.09 * l, 0.12 * l, 0.09 * l], nose);
         foreach (int side in new[] { -1, 1 })
             b.Rod([hx, hy + side * 0.05 * l, hz + 0.06 * l], [hx - 0.02 * l, hy + side * 0.12 * l, hz + 0.13 * l], 0.015 * l, horn, "cone");

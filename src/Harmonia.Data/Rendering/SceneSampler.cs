@@ -87,7 +87,7 @@ public static class SceneSampler
         }
 
         var styles = StyleSampler.Sample(SeededRandom.FromKey(seed, "styles", name), lampPosts);
-        string[] looks = ["Medium Contrast", "Medium High Contrast", "Base Contrast"];
+        string[] looks = ["None", "Medium Contrast", "Medium High Contrast"];
         int cyclesSeed = (int)(SeededRandom.Hash(seed, "cycles", name) & 0x7FFFFFFF);
         return new SceneDescription(FormatVersion, name, settings.Width, settings.Height, settings.Samples, cyclesSeed, settings.Threads,
             rng.Uniform(0, 360), looks[rng.NextInt(looks.Length)], ground.Name, b.Materials.ToList(), objects, cameras, styles);

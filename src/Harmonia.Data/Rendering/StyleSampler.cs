@@ -63,7 +63,7 @@ public static class StyleSampler
         double moonAzimuth = rng.Uniform(0, 360);
         double cover = rng.Uniform(0, 0.6);
         double glow = rng.Uniform(0.6, 1.4);
-        double[] nightColor = [0.010 * glow, 0.016 * glow, 0.034 * glow];
+        double[] nightColor = [0.008 * glow, 0.011 * glow, 0.02 * glow];
         var sky = new SkySpec(-12, moonAzimuth, 1, 1, 1, 0, nightColor);
         var moon = new SunSpec(moonElevation, moonAzimuth, rng.Uniform(0.03, 0.08) * (1 - 0.6 * cover), 0.5 + 10 * cover,
             rng.Uniform(4000, 4800), [0.7, 0.8, 1.0]);
@@ -71,9 +71,9 @@ public static class StyleSampler
             [0.5, 0.55, 0.7], 0.012 * glow);
         int lampCount = Math.Min(lampPosts.Count, 1 + rng.NextInt(3));
         var order = rng.Permutation(lampPosts.Count);
-        var lamps = order.Take(lampCount).Select(i => new LampSpec(lampPosts[i], rng.Uniform(80, 250), rng.Uniform(0.05, 0.2),
+        var lamps = order.Take(lampCount).Select(i => new LampSpec(lampPosts[i], rng.Uniform(40, 150), rng.Uniform(0.05, 0.2),
             rng.Uniform(2200, 3600))).ToList();
-        return new StyleSpec(style.Index, style.Name, true, sky, moon, clouds, lamps, rng.Uniform(1.2, 2.0),
+        return new StyleSpec(style.Index, style.Name, true, sky, moon, clouds, lamps, rng.Uniform(0.4, 1.2),
             CaptureStyles.SoftLabel(style, moonElevation, cover));
     }
 }
