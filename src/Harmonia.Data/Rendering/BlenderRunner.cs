@@ -61,12 +61,13 @@ public sealed class BlenderRunner
 
     /// <summary>
     /// Renders the scene in <paramref name="sceneJson"/> into <paramref name="outDir"/> with the script at
-    /// <paramref name="scriptPath"/>; <paramref name="rendered"/> is called after each render with its stem.
+    /// <paramref name="scriptPath"/> with <paramref name="threads"/> Cycles threads; <paramref name="rendered"/> is called
+    /// after each render with its stem.
     /// Throws <see cref="HarmoniaException"/> (Blender's last error line) when Blender fails.
     /// </summary>
-    public void Render(string scriptPath, string sceneJson, string outDir, Action<string>? rendered, CancellationToken cancel)
+    public void Render(string scriptPath, string sceneJson, string outDir, int threads, Action<string>? rendered, CancellationToken cancel)
     {
-        var (code, stdout, stderr) = Run(["-b", "--factory-startup", "-noaudio", "--python-exit-code", "1", "-P", scriptPath, "--", sceneJson, outDir],
+        var (code, stdout, stderr) = Run(["-b", "--factory-startup", "-noaudio", "--python-exit-code", "1", "-P", scriptPath, "--", sceneJson, outDir, threads.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             line => { if (line.StartsWith(RenderedMarker, StringComparison.Ordinal)) rendered?.Invoke(line[RenderedMarker.Length..].Trim()); }, cancel);
         if (code != 0) throw new HarmoniaException($"Blender failed on '{sceneJson}' (exit {code}): {LastLine(stderr, stdout)}");
     }

@@ -94,7 +94,7 @@ public sealed class RenderedDatasetBuilder
         if (options.Pairs is < 1 or > CaptureStyles.Count - 1) throw new UsageException($"--pairs must be between 1 and {CaptureStyles.Count - 1}, got {options.Pairs}.");
         if (options.Categories.Count == 0) throw new UsageException("--categories needs at least one category.");
         if (!(options.TestFraction >= 0 && options.TestFraction < 1)) throw new UsageException($"--test-fraction must be in [0, 1), got {options.TestFraction}.");
-        _settings = new SceneSettings(options.Size, options.Size, options.Samples, options.Threads, options.Views, options.Categories);
+        _settings = new SceneSettings(options.Size, options.Size, options.Samples, options.Views, options.Categories);
     }
 
     /// <summary>The description of scene <paramref name="number"/> (1-based) under these options.</summary>
@@ -144,7 +144,7 @@ public sealed class RenderedDatasetBuilder
             var jsonPath = Path.Combine(sceneWork, "scene.json");
             File.WriteAllText(jsonPath, json);
             var t = Stopwatch.StartNew();
-            blender.Render(script, jsonPath, sceneWork, _ => progress?.Invoke(), cancel);
+            blender.Render(script, jsonPath, sceneWork, _o.Threads, _ => progress?.Invoke(), cancel);
             renderSeconds += t.Elapsed.TotalSeconds;
             renders += RendersPerScene;
             WriteScene(scene, sceneWork, samples, skipped);

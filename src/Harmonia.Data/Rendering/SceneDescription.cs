@@ -47,12 +47,13 @@ public sealed record StyleSpec(int Index, string Name, bool IsNight, SkySpec Sky
 
 /// <summary>
 /// A whole scene as the Blender script reads it (JSON, snake_case): objects, materials, cameras and the 10 styles.
-/// All randomness is sampled in C# (<see cref="SceneSampler"/>); the script only interprets this.
+/// All randomness is sampled in C# (<see cref="SceneSampler"/>); the script only interprets this. The thread count is
+/// not part of it (renders are identical for any count; it is passed to the script on the command line).
 /// </summary>
 /// <param name="Name">Scene stem, e.g. <c>rd00001</c>.</param>
 /// <param name="NorthDeg">Rotation of the compass around z: sun azimuths are turned by it, so the sun's side varies per scene.</param>
 /// <param name="Look">Filmic look name (e.g. "Medium Contrast").</param>
-public sealed record SceneDescription(int Version, string Name, int Width, int Height, int Samples, int Seed, int Threads,
+public sealed record SceneDescription(int Version, string Name, int Width, int Height, int Samples, int Seed,
     double NorthDeg, string Look, string Ground, IReadOnlyList<MaterialSpec> Materials, IReadOnlyList<SceneObject> Objects,
     IReadOnlyList<CameraSpec> Cameras, IReadOnlyList<StyleSpec> Styles)
 {

@@ -2,10 +2,10 @@ using Harmonia.Core.Randomness;
 
 namespace Harmonia.Data.Rendering;
 
-/// <summary>What every scene of a build shares: image size, Cycles samples and threads, viewpoints, categories.</summary>
+/// <summary>What every scene of a build shares: image size, Cycles samples, viewpoints, categories.</summary>
 /// <param name="Views">Camera viewpoints per scene (each gives its own group of 10 renders).</param>
 /// <param name="Categories">Character categories, assigned to scenes in turn (scene n gets category (n-1) mod count).</param>
-public sealed record SceneSettings(int Width, int Height, int Samples, int Threads, int Views, IReadOnlyList<CharacterCategory> Categories);
+public sealed record SceneSettings(int Width, int Height, int Samples, int Views, IReadOnlyList<CharacterCategory> Categories);
 
 /// <summary>
 /// Samples a whole scene from (seed, scene number): ground, background objects (buildings, trees, rocks, lamp posts;
@@ -89,7 +89,7 @@ public static class SceneSampler
         var styles = StyleSampler.Sample(SeededRandom.FromKey(seed, "styles", name), lampPosts);
         string[] looks = ["None", "Medium Contrast", "Medium High Contrast"];
         int cyclesSeed = (int)(SeededRandom.Hash(seed, "cycles", name) & 0x7FFFFFFF);
-        return new SceneDescription(FormatVersion, name, settings.Width, settings.Height, settings.Samples, cyclesSeed, settings.Threads,
+        return new SceneDescription(FormatVersion, name, settings.Width, settings.Height, settings.Samples, cyclesSeed,
             rng.Uniform(0, 360), looks[rng.NextInt(looks.Length)], ground.Name, b.Materials.ToList(), objects, cameras, styles);
     }
 

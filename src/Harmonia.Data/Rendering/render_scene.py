@@ -1,7 +1,7 @@
 # Harmonia's RdHarmony renderer: builds one scene from the JSON description that `harmonia dataset render` writes
 # and renders every camera view in every capture style with Cycles on the CPU, plus the object-index mask of the
 # foreground character. Run by the C# command as:
-#   blender -b --factory-startup -noaudio --python-exit-code 1 -P render_scene.py -- SCENE.json OUT_DIR
+#   blender -b --factory-startup -noaudio --python-exit-code 1 -P render_scene.py -- SCENE.json OUT_DIR THREADS
 # Writes OUT_DIR/v{view}_s{style}.png (8-bit RGB) and OUT_DIR/v{view}_s{style}_mask.png (8-bit, 255 where the
 # first Cycles sample of the pixel hit an object with pass index 1, else 0). Every sampled number lives in the JSON;
 # this script only interprets it, so the C# side owns the randomness. Part of Harmonia (MIT), written for it.
@@ -15,10 +15,10 @@ import bpy
 
 def load_description():
     argv = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
-    if len(argv) != 2:
-        raise SystemExit("usage: blender -b -P render_scene.py -- SCENE.json OUT_DIR")
+    if len(argv) != 3:
+        raise SystemExit("usage: blender -b -P render_scene.py -- SCENE.json OUT_DIR THREADS")
     with open(argv[0], "r", encoding="utf-8") as f:
-        return json.load(f), argv[1]
+        return json.load(f), argv[1], int(argv[2])
 
 
 def clear_scene():
@@ -250,7 +250,7 @@ def make_lamps(specs, collection):
     return lamps
 
 
-def setup_render(scene, desc):
+def setup_render(scene, desc, threads):
     scene.render.engine = "CYCLES"
     cycles = scene.cycles
     cycles.device = "CPU"
@@ -269,7 +269,7 @@ def setup_render(scene, desc):
     cycles.sample_clamp_indirect = 3.0  # fewer fireflies at low sample counts
     cycles.blur_glossy = 1.0
     scene.render.threads_mode = "FIXED"
-    scene.render.threads = desc["threads"]
+    scene.render.threads = threads
     scene.render.use_persistent_data = True  # only the lights change between styles
     scene.render.resolution_x = desc["width"]
     scene.render.resolution_y = desc["height"]
@@ -304,7 +304,7 @@ def setup_render(scene, desc):
 
 
 def main():
-    desc, out_dir = load_description()
+    desc, out_dir, threads = load_description()
     os.makedirs(out_dir, exist_ok=True)
     clear_scene()
     scene = bpy.context.scene
@@ -318,7 +318,7 @@ def main():
     scene.world = world
     sun, blackbody, tint = make_sun(collection)
     north = desc["north_deg"]
-    mask_out = setup_render(scene, desc)
+    mask_out = setup_render(scene, desc, threads)
     mask_out.base_path = out_dir
     for v, cam_spec in enumerate(desc["cameras"], start=1):
         scene.camera = add_camera(cam_spec, collection)

@@ -40,7 +40,7 @@ public sealed class BlenderRenderTests
         var raw = Path.Combine(temp.Path, "raw");
         var script = Path.Combine(temp.Path, "render_scene.py");
         File.WriteAllText(script, BlenderRunner.ScriptText());
-        BlenderRunner.Require().Render(script, sceneJson, raw, null, CancellationToken.None);
+        BlenderRunner.Require().Render(script, sceneJson, raw, 1, null, CancellationToken.None);
         var mask = ImageCodec.ReadMask(samples[0].MaskPath);
         Assert.All(mask.Alpha, v => Assert.True(v is 0f or 1f));
         int fg = mask.ForegroundCount();
@@ -93,9 +93,10 @@ public sealed class BlenderRenderTests
             for (int j = i + 1; j < 10; j++)
                 Assert.True(MeanAbsDiff(reals[i], reals[j]) > 2, $"styles {i + 1} and {j + 1} look the same");
 
-        // Same seed -> byte-identical files (Blender's PNGs are re-encoded by Harmonia, so no timestamps leak in).
+        // Same seed -> byte-identical files, even with another thread count (Cycles' per-pixel sampling does not
+        // depend on threads; Blender's PNGs are re-encoded by Harmonia, so no timestamps leak in).
         var b = Path.Combine(temp.Path, "b", "set"); // same folder name: the manifest records it
-        new RenderedDatasetBuilder(Tiny(b)).Run();
+        new RenderedDatasetBuilder(Tiny(b) with { Threads = 2 }).Run();
         var filesA = Directory.GetFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order().ToList();
         var filesB = Directory.GetFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f)).Order().ToList();
         Assert.Equal(filesA, filesB);

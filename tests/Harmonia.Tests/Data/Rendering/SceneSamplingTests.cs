@@ -7,7 +7,7 @@ namespace Harmonia.Tests.Data.Rendering;
 /// <summary>The C# side of <c>dataset render</c> without Blender: styles, soft labels, scene sampling, exchange.</summary>
 public sealed class SceneSamplingTests
 {
-    static readonly SceneSettings Settings = new(64, 64, 4, 1, 3, Characters.All);
+    static readonly SceneSettings Settings = new(64, 64, 4, 3, Characters.All);
 
     [Fact]
     public void Ten_styles_in_label_order_with_night_last()
