@@ -13,7 +13,7 @@ namespace Harmonia.Data.Rendering;
 public static class StyleSampler
 {
     /// <summary>Irradiance range (W/m²) of a clear noon sun in Blender units: bright but not clipped under Filmic.</summary>
-    public const double SunMin = 3.5, SunMax = 5.0;
+    public const double SunMin = 2.8, SunMax = 4.2;
 
     /// <summary>Samples all 10 styles of a scene (label order) from <paramref name="rng"/>.</summary>
     /// <param name="lampPosts">Positions (metres) of the scene's lamp heads; the night lights sit there.</param>

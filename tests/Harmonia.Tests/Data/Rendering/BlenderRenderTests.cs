@@ -102,6 +102,13 @@ public sealed class BlenderRenderTests
         Assert.Equal(filesA, filesB);
         foreach (var f in filesA)
             Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), $"{f} differs between runs");
+
+        // --resume over a finished build renders nothing and leaves the same files.
+        var resumed = new RenderedDatasetBuilder(Tiny(b) with { Resume = true }).Run();
+        Assert.Equal(0, resumed.Renders);
+        Assert.Equal(90, resumed.Samples.Count);
+        foreach (var f in filesA)
+            Assert.True(File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))), $"{f} differs after --resume");
     }
 
     static double BackgroundMean(RgbImage image, Mask mask)
