@@ -47,12 +47,13 @@ public static class StyleSampler
         var sky = new SkySpec(elevation, azimuth, rng.Uniform(0.8, 1.6), rng.Uniform(0.3, 2.0) + 2 * cover, rng.Uniform(0.8, 1.5),
             skyGain, [0, 0, 0]);
         var sun = new SunSpec(elevation, azimuth, sunStrength, 0.54 + 25 * cover * cover, temperature, [1, 1, 1]);
+        // Partial auto-exposure: brighter for dim light, but a cloudy dawn stays darker than a cloudy noon.
         double exposure = style.Time switch
         {
-            TimeOfDay.SunriseSunset => rng.Uniform(0.6, 1.2),
-            TimeOfDay.OtherTimes => rng.Uniform(0.0, 0.4),
-            _ => rng.Uniform(-0.3, 0.2),
-        } + 0.9 * cover;
+            TimeOfDay.SunriseSunset => rng.Uniform(0.6, 1.2) + 0.4 * cover,
+            TimeOfDay.OtherTimes => rng.Uniform(0.0, 0.4) + 0.9 * cover,
+            _ => rng.Uniform(-0.3, 0.2) + 0.9 * cover,
+        };
         return new StyleSpec(style.Index, style.Name, false, sky, sun, clouds, [], exposure,
             CaptureStyles.SoftLabel(style, elevation, cover));
     }
