@@ -116,7 +116,7 @@ public static class SceneSampler
 
     /// <summary>
     /// Viewpoints spread around the character (first azimuth random, the others evenly apart with jitter), each at
-    /// the distance where the character's bounding sphere fills 40-85 % of the frame's half-height, looking slightly
+    /// the distance where the character's bounding sphere fills 60-105 % of the frame's half-height, looking slightly
     /// down (more for table-top items), with the target jittered so the character is not always centred.
     /// </summary>
     static List<CameraSpec> Cameras(SeededRandom rng, SceneSettings settings, CharacterCategory category, double[] center, double radius)
@@ -129,7 +129,7 @@ public static class SceneSampler
             double azimuth = (a0 + v * 360.0 / settings.Views + rng.Uniform(-20, 20)) * Math.PI / 180;
             double lens = rng.Uniform(32, 60);
             double halfFov = Math.Atan(18 * aspect / lens);
-            double fill = rng.Uniform(0.4, 0.85);
+            double fill = rng.Uniform(0.6, 1.05);
             double distance = radius / (fill * Math.Tan(halfFov));
             double pitch = (category.OnTable ? rng.Uniform(15, 40) : rng.Uniform(-3, 18)) * Math.PI / 180;
             double[] target =
