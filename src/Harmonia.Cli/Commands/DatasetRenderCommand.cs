@@ -20,7 +20,7 @@ public static class DatasetRenderCommand
         var scenes = new Option<int>("--scenes") { Description = "Number of 3D scenes; each gives --views viewpoints x 10 styles.", DefaultValueFactory = _ => 2 };
         var size = new Option<int>("--size") { Description = "Side of the square renders in pixels.", DefaultValueFactory = _ => 256 };
         var samples = new Option<int>("--samples") { Description = "Cycles samples per pixel (no denoiser in Debian's Blender).", DefaultValueFactory = _ => 64 };
-        var threads = new Option<int>("--threads") { Description = "Cycles render threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Scenes rendered in parallel: one Blender process each, one Cycles thread per process (bit-exact renders).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var views = new Option<int>("--views") { Description = "Camera viewpoints per scene.", DefaultValueFactory = _ => 2 };
         var pairs = new Option<int>("--pairs") { Description = "Composites per ground-truth render (1-9 foreground styles; 9 = all).", DefaultValueFactory = _ => 9 };
         var categories = new Option<string>("--categories")
@@ -70,14 +70,12 @@ public static class DatasetRenderCommand
                     report = builder.Run(() => task.Increment(1));
                 });
             var r = report ?? throw new HarmoniaException("The build produced no report.");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Built {options.OutDir}: {r.Scenes} scenes, {r.Samples.Count(s => s.Split == "train")} train + {r.Samples.Count(s => s.Split == "test")} test composites; " +
-                $"{r.Renders} renders this run in {r.RenderSeconds:F1} s ({RenderedDatasetBuilder.SecondsPerRender(r)} s per render, Blender start-up included); total {r.Elapsed.TotalSeconds:F1} s."));
+            Console.WriteLine($"Built {options.OutDir}: {r.Scenes} scenes, {r.Samples.Count(s => s.Split == "train")} train + {r.Samples.Count(s => s.Split == "test")} test composites; {RenderedDatasetBuilder.Timing(r)}.");
             foreach (var s in r.Skipped) Console.Error.WriteLine($"harmonia: warning: skipped {s}.");
             if (parsed.GetValue(log) is { } logPath)
             {
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} rendered {Path.GetFullPath(options.OutDir)} seed {options.Seed} size {options.Size} samples {options.Samples} threads {options.Threads}: {r.Renders} renders in {r.RenderSeconds:F1} s ({RenderedDatasetBuilder.SecondsPerRender(r)} s/render), {r.Samples.Count} composites\n");
+                    $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} rendered {Path.GetFullPath(options.OutDir)} seed {options.Seed} size {options.Size} samples {options.Samples} threads {options.Threads}: {RenderedDatasetBuilder.Timing(r)}; {r.Samples.Count} composites\n");
                 try { File.AppendAllText(logPath, line); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -67,7 +67,10 @@ public sealed class BlenderRunner
     /// </summary>
     public void Render(string scriptPath, string sceneJson, string outDir, int threads, Action<string>? rendered, CancellationToken cancel)
     {
-        var (code, stdout, stderr) = Run(["-b", "--factory-startup", "-noaudio", "--python-exit-code", "1", "-P", scriptPath, "--", sceneJson, outDir, threads.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        var t = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // "-t" caps Blender's whole task pool, not only Cycles' render threads: with one thread, precomputations such as
+        // the sky's importance map also run in a fixed order (their threaded float sums changed a pixel between runs).
+        var (code, stdout, stderr) = Run(["-b", "--factory-startup", "-noaudio", "-t", t, "--python-exit-code", "1", "-P", scriptPath, "--", sceneJson, outDir, t],
             line => { if (line.StartsWith(RenderedMarker, StringComparison.Ordinal)) rendered?.Invoke(line[RenderedMarker.Length..].Trim()); }, cancel);
         if (code != 0) throw new HarmoniaException($"Blender failed on '{sceneJson}' (exit {code}): {LastLine(stderr, stdout)}");
     }

@@ -275,6 +275,7 @@ def setup_render(scene, desc, threads):
     scene.render.resolution_y = desc["height"]
     scene.render.resolution_percentage = 100
     scene.render.use_stamp = False
+    scene.render.dither_intensity = 0.0  # no random dither noise in the 8-bit conversion (exact, repeatable bytes)
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_mode = "RGB"
     scene.render.image_settings.color_depth = "8"

@@ -93,8 +93,8 @@ public sealed class BlenderRenderTests
             for (int j = i + 1; j < 10; j++)
                 Assert.True(MeanAbsDiff(reals[i], reals[j]) > 2, $"styles {i + 1} and {j + 1} look the same");
 
-        // Same seed -> byte-identical files, even with another thread count (Cycles' per-pixel sampling does not
-        // depend on threads; Blender's PNGs are re-encoded by Harmonia, so no timestamps leak in).
+        // Same seed -> byte-identical files, whatever --threads (it sets parallel Blender processes, each with one
+        // Cycles thread); Blender's PNGs are re-encoded by Harmonia, so no timestamps leak in.
         var b = Path.Combine(temp.Path, "b", "set"); // same folder name: the manifest records it
         new RenderedDatasetBuilder(Tiny(b) with { Threads = 2 }).Run();
         var filesA = Directory.GetFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order().ToList();
