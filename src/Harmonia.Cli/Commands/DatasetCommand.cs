@@ -18,6 +18,7 @@ public static class DatasetCommand
         command.Subcommands.Add(CreateSynth());
         command.Subcommands.Add(DatasetStatsCommand.Create());
         command.Subcommands.Add(DatasetShapesCommand.Create());
+        command.Subcommands.Add(DatasetRenderCommand.Create());
         return command;
     }
 
