@@ -76,34 +76,34 @@ public static class TrainCachedCommand
             if (!IHarmony4Layout.IsLayout(valRoot)) throw new UsageException($"'{valRoot}' is not an iHarmony4-layout dataset.");
             var valSamples = Subset(IHarmony4Layout.Read(valRoot, p.GetValue(valSplit)), maxVal, p.GetValue(seed));
             var valFolder = p.GetValue(valCache);
-            CurveFeatureCache Load(string name, IReadOnlyList<HarmonizationSample> samples) =>
+            var extras = p.GetValue(extraData) ?? [];
+            int repeat = p.GetValue(extraRepeat);
+            if (repeat < 1 || repeat > 100) throw new UsageException("--extra-repeat must be in 1..100.");
+            foreach (var extraRoot in extras)
+                if (!IHarmony4Layout.IsLayout(extraRoot)) throw new UsageException($"'{extraRoot}' is not an iHarmony4-layout dataset.");
+            string Limited(string name, int n) => name + (n > 0 ? $"-limit{n}-seed{p.GetValue(seed)}" : "");
+            CurveFeatureCache Load(string name, IReadOnlyList<HarmonizationSample> samples, string place, IReadOnlyDictionary<string, SemanticClass> sampleLabels) =>
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(ctx =>
                     {
                         var bar = ctx.AddTask($"features ({name}, {samples.Count})", maxValue: samples.Count);
-                        var place = name == "val" && valFolder is not null ? valFolder
-                            : name.StartsWith("extra-", StringComparison.Ordinal) ? Path.Combine(folder, name)
-                            : Path.Combine(folder, name + ((name == "train" ? max : maxVal) is > 0 and var n ? $"-limit{n}-seed{p.GetValue(seed)}" : ""));
-                        return CurveFeatureCache.Build(model, samples, name == "val" ? SemanticLabels.Read(valRoot) : labels, place, k, p.GetValue(seed),
-                            (done, _) => bar.Value = done);
+                        return CurveFeatureCache.Build(model, samples, sampleLabels, place, k, p.GetValue(seed), (done, _) => bar.Value = done);
                     });
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var train = Load("train", trainSamples);
-            var extras = p.GetValue(extraData) ?? [];
-            int repeat = p.GetValue(extraRepeat);
-            if (repeat < 1 || repeat > 100) throw new UsageException("--extra-repeat must be in 1..100.");
+            var train = Load("train", trainSamples, Path.Combine(folder, Limited("train", max)), labels);
             if (extras.Length > 0)
             {
                 var parts = new List<CurveFeatureCache> { train };
                 foreach (var extraRoot in extras)
                 {
-                    if (!IHarmony4Layout.IsLayout(extraRoot)) throw new UsageException($"'{extraRoot}' is not an iHarmony4-layout dataset.");
-                    var extra = Load("extra-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(extraRoot))), IHarmony4Layout.Read(extraRoot, p.GetValue(trainSplit)));
+                    var name = "extra-" + Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(extraRoot)));
+                    var extra = Load(name, IHarmony4Layout.Read(extraRoot, p.GetValue(trainSplit)), Path.Combine(folder, name), SemanticLabels.Read(extraRoot));
                     parts.AddRange(Enumerable.Repeat(extra, repeat));
                 }
                 train = CurveFeatureCache.Concat(parts);
+                foreach (var part in parts.Distinct()) part.Dispose();
             }
-            var val = Load("val", valSamples);
+            var val = Load("val", valSamples, valFolder ?? Path.Combine(folder, Limited("val", maxVal)), SemanticLabels.Read(valRoot));
             Console.WriteLine($"Feature cache ready: {train.Count} train, {val.Count} validation samples in {watch.Elapsed.TotalSeconds:F0} s ({folder}).");
             var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), p.GetValue(dropout));
             var rows = CachedCurveHeadTrainer.Train(model, train, val, options,

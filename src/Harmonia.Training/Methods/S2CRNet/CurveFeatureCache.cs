@@ -24,7 +24,7 @@ namespace Harmonia.Training.Methods.S2CRNet;
 /// The cache is written in chunks of <see cref="ChunkSize"/> samples (safetensors, resumable: existing chunks are
 /// kept) under a folder whose metadata names the encoder configuration, so a stale cache is refused.
 /// </summary>
-public sealed class CurveFeatureCache
+public sealed class CurveFeatureCache : IDisposable
 {
     /// <summary>Samples per chunk file.</summary>
     public const int ChunkSize = 512;
@@ -108,6 +108,15 @@ public sealed class CurveFeatureCache
             Labels = torch.cat(parts.Select(p => p.Labels).ToArray(), 0),
             Names = parts.SelectMany(p => p.Names).ToList(),
         };
+    }
+
+    /// <summary>Frees the tensors (a joined cache holds copies, so its parts can go).</summary>
+    public void Dispose()
+    {
+        Features.Dispose();
+        Composite.Dispose();
+        Real.Dispose();
+        Labels.Dispose();
     }
 
     static string Name(HarmonizationSample s) => s.Subset + "/" + s.Name;
