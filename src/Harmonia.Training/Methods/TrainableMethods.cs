@@ -15,9 +15,11 @@ public sealed record TrainingContext(MethodSettings Settings, string DataRoot, i
 /// <summary>
 /// A method that can be trained: its name (the <c>harmonia train &lt;name&gt;</c> subcommand), a description, its own
 /// options (each becomes <c>--key</c>; a setting whose default is "false" or "true" becomes a flag), and the factory
-/// building its <see cref="ITrainingTask"/>.
+/// building its <see cref="ITrainingTask"/>. <paramref name="OwnsAdversary"/>: the task runs its own discriminator
+/// (PIH), so the trainer adds none (as with <c>--no-adv</c>).
 /// </summary>
-public sealed record TrainableMethod(string Name, string Description, IReadOnlyList<MethodSetting> Options, Func<TrainingContext, ITrainingTask> Factory) : INamedEntry;
+public sealed record TrainableMethod(string Name, string Description, IReadOnlyList<MethodSetting> Options, Func<TrainingContext, ITrainingTask> Factory,
+    bool OwnsAdversary = false) : INamedEntry;
 
 /// <summary>
 /// The composition root of trainable methods: each method adds one line here

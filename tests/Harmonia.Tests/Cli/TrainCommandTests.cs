@@ -29,4 +29,26 @@ public class TrainCommandTests
         Assert.Equal(2, HarmoniaCli.Run([.. common, "--geometry", "fisheye"]));
         Assert.Equal(2, HarmoniaCli.Run(["train", "no-such-method", "--data", s.Data]));
     }
+
+    [Fact]
+    public void Train_pih_brings_its_own_discriminator_so_the_trainer_adds_none()
+    {
+        using var s = TrainingScratch.WithLayout(6, 32, 32);
+        var output = s.Path_("pih");
+        // No --no-adv: PIH's registration turns the trainer's patch discriminator off (its checkpoint has none).
+        Assert.Equal(0, HarmoniaCli.Run(["train", "pih", "--data", s.Data, "--out", output, "--size", "32", "--batch-size", "2", "--threads", "1",
+            "--steps", "2", "--unsupervised-ratio", "0", "--persons", "none", "--input-size", "32", "--gain-size", "16"]));
+        Assert.False(HasTrainerDiscriminator(output));
+        // A method without its own adversary keeps the trainer's.
+        Assert.Equal(0, HarmoniaCli.Run(["train", "channel-gain", "--data", s.Data, "--out", s.Path_("cg"), "--size", "32", "--batch-size", "2", "--threads", "1", "--steps", "1"]));
+        Assert.True(HasTrainerDiscriminator(s.Path_("cg")));
+    }
+
+    static bool HasTrainerDiscriminator(string run)
+    {
+        var tensors = Harmonia.Models.Weights.SafeTensors.Read(Path.Combine(run, "checkpoint-last.safetensors"), out _);
+        bool has = tensors.Keys.Any(k => k.StartsWith("discriminator.", StringComparison.Ordinal));
+        foreach (var t in tensors.Values) t.Dispose();
+        return has;
+    }
 }

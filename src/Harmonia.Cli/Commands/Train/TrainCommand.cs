@@ -56,6 +56,7 @@ public static class TrainCommand
         TorchRuntime.EnsureAvailable();
         NativeHeap.RetainFreedMemory();
         var options = c.TrainerOptions(p);
+        if (method.OwnsAdversary) options = options with { Adversarial = null };
         var (train, validation) = c.OpenLoaders(p);
         int size = p.GetValue(c.Size);
         if (options.Adversarial is { } adv && (adv.InputSize ?? size) < TrainerOptions.PatchDiscriminatorMinimumSize)

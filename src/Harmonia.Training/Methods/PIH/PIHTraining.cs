@@ -4,15 +4,15 @@ using Harmonia.Models.PIH;
 namespace Harmonia.Training.Methods.PIH;
 
 /// <summary>
-/// <c>harmonia train pih</c>: options of PIH's dual-stream training (the trainer adds --data, --out, --steps, …; pass
-/// <c>--no-adv</c>: PIH runs its own per-pixel discriminator).
+/// <c>harmonia train pih</c>: options of PIH's dual-stream training (the trainer adds --data, --out, --steps, …; it adds
+/// no discriminator of its own: PIH runs its own per-pixel one).
 /// </summary>
 public static class PIHTraining
 {
     /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
     public static readonly TrainableMethod Method = new(
         PIHMethod.Name,
-        "PIH (CVPR'23): curves + shading map; each step the supervised stream (synthetic pairs, 0.92 L1 + 0.08 adversarial) or, with probability --unsupervised-ratio, real composites (adversarial only). Run with --no-adv (PIH has its own per-pixel discriminator).",
+        "PIH (CVPR'23): curves + shading map; each step the supervised stream (synthetic pairs, 0.92 L1 + 0.08 adversarial) or, with probability --unsupervised-ratio, real composites (adversarial only). PIH runs its own per-pixel discriminator (the trainer's --adv options do not apply).",
         [
             new MethodSetting("unsupervised-ratio", "probability of the unsupervised stream per step (official reconratio; 0 = supervised only)", "0.5"),
             new MethodSetting("l1-weight", "supervised loss w*L1 + (1-w)*adversarial", "0.92"),
@@ -29,7 +29,8 @@ public static class PIHTraining
             new MethodSetting("gain-offset", "lowest gain (gain = offset + (1-offset)*sigmoid)", "0.5"),
             new MethodSetting("free-pixel", "ablation: a free per-pixel RGB residual instead of curves + shading (not usable for harmonize)", "false"),
         ],
-        context => Create(context.Settings, context.Size, context.Seed, context.OutputDirectory, TestSplitPhotos.Stems(context.DataRoot)));
+        context => Create(context.Settings, context.Size, context.Seed, context.OutputDirectory, TestSplitPhotos.Stems(context.DataRoot)),
+        OwnsAdversary: true);
 
     /// <summary>Builds the task from settings; <paramref name="excludedPhotos"/> (the training data's test photos) never reach the unsupervised stream.</summary>
     public static PIHTrainingTask Create(MethodSettings settings, int size, int seed, string? outputDirectory, IReadOnlySet<string>? excludedPhotos = null)
