@@ -36,7 +36,7 @@ public static class DatasetCommand
         var variants = new Option<int>("--variants") { Description = "Composites per photo and family (when a family gives no :N).", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "Seed of the split and of every sampled parameter.", DefaultValueFactory = _ => 1 };
         var testFraction = new Option<double>("--test-fraction") { Description = "Fraction of photos held out as the test split.", DefaultValueFactory = _ => 0.1 };
-        var families = new Option<string>("--families") { Description = "Families as name[:variants], comma-separated: " + string.Join(", ", Harmonia.Data.Perturbations.PerturbationFamilies.All.Select(f => f.Name)) + " (identity: composite = real photo; give it 1 variant).", DefaultValueFactory = _ => "transfer,retouch,jitter,daylight" };
+        var families = new Option<string>("--families") { Description = "Families as name[:variants][@strength], comma-separated (a strength scales the ranges of retouch, e.g. retouch:4@1.7): " + string.Join(", ", Harmonia.Data.Perturbations.PerturbationFamilies.All.Select(f => f.Name)) + " (identity: composite = real photo; give it 1 variant).", DefaultValueFactory = _ => "transfer,retouch,jitter,daylight" };
         var labels = new Option<string?>("--labels") { Description = "CSV with 'file' and 'object' columns (Lalonde index.csv) for semantic labels and same-label references." };
         var format = new Option<string>("--format") { Description = "Composite format: png (lossless; background bit-identical to the real) or jpg.", DefaultValueFactory = _ => "png" };
         var quality = new Option<int>("--quality", "-q") { Description = "JPEG quality when --format jpg.", DefaultValueFactory = _ => 95 };

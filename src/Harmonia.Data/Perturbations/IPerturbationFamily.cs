@@ -39,6 +39,13 @@ public interface IPerturbationFamily : INamedEntry
     Perturbation Sample(PerturbationContext context, SeededRandom rng);
     /// <summary>The quality gate's minimum fMSE for this family's composites (only the identity family lowers it).</summary>
     double MinForegroundMse => Synthesis.CompositeQuality.DefaultMinForegroundMse;
+    /// <summary>How far this instance's ranges reach relative to the documented ones (1 = as documented).</summary>
+    double Strength => 1;
+    /// <summary>
+    /// The same family with every range scaled by <paramref name="strength"/> about its neutral value, or null when the
+    /// family has no strength (its ranges are not magnitudes of one edit).
+    /// </summary>
+    IPerturbationFamily? WithStrength(double strength) => strength == 1 ? this : null;
 }
 
 /// <summary>The families by CLI name (<see cref="NamedRegistry{T}"/>), and the pixel loop they share.</summary>

@@ -303,6 +303,7 @@ public sealed class DatasetSynthesizer
             {
                 ["subset"] = plan.Family.Subset,
                 ["variants_per_photo"] = plan.Variants,
+                ["strength"] = plan.Family.Strength,
                 ["train"] = mine.Count(r => r.Split == "train"),
                 ["test"] = mine.Count(r => r.Split == "test"),
                 ["rejected"] = report.Rejected.GetValueOrDefault(plan.Family.Name),

@@ -53,8 +53,13 @@ public sealed record SynthesisOptions
         : PhotosDir is not null && MasksDir is not null ? [new PhotoSource(PhotosDir, MasksDir, LabelsCsv)]
         : throw new UsageException("Give --photos and --masks, or at least one --source.");
 
+    /// <summary>The largest strength a family entry may ask for (beyond it most edits clip to black or white).</summary>
+    public const double MaxStrength = 3;
+
     /// <summary>
-    /// Parses "transfer:4,retouch:3,jitter,daylight" (name[:variants]; a bare name gets <paramref name="defaultVariants"/>).
+    /// Parses "transfer:4,retouch:3@1.7,jitter,daylight" (name[:variants][@strength]; a bare name gets
+    /// <paramref name="defaultVariants"/>; a strength scales the family's ranges, see
+    /// <see cref="IPerturbationFamily.WithStrength"/>).
     /// </summary>
     public static IReadOnlyList<FamilyPlan> ParseFamilies(string spec, int defaultVariants)
     {
@@ -62,12 +67,21 @@ public sealed record SynthesisOptions
         var plans = new List<FamilyPlan>();
         foreach (var part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var bits = part.Split(':');
+            var at = part.Split('@');
+            var bits = at[0].Split(':');
             var family = PerturbationFamilies.Registry.Get(bits[0]);
             int n = defaultVariants;
-            if (bits.Length > 2 || (bits.Length == 2 && (!int.TryParse(bits[1], out n) || n < 1)))
-                throw new UsageException($"Bad family entry '{part}': expected name or name:variants with variants ≥ 1.");
-            if (plans.Any(p => p.Family == family)) throw new UsageException($"Family '{family.Name}' is listed twice.");
+            if (at.Length > 2 || bits.Length > 2 || (bits.Length == 2 && (!int.TryParse(bits[1], out n) || n < 1)))
+                throw new UsageException($"Bad family entry '{part}': expected name[:variants][@strength] with variants ≥ 1.");
+            if (at.Length == 2)
+            {
+                if (!double.TryParse(at[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var strength)
+                    || !(strength > 0 && strength <= MaxStrength))
+                    throw new UsageException($"Bad family entry '{part}': the strength after '@' must be a number in (0, {MaxStrength}].");
+                family = family.WithStrength(strength)
+                    ?? throw new UsageException($"Family '{family.Name}' has no strength setting ('@' applies to: {string.Join(", ", PerturbationFamilies.All.Where(f => f.WithStrength(2) is not null).Select(f => f.Name))}).");
+            }
+            if (plans.Any(p => p.Family.Name == family.Name)) throw new UsageException($"Family '{family.Name}' is listed twice.");
             plans.Add(new FamilyPlan(family, n));
         }
         if (plans.Count == 0) throw new UsageException("--families lists no family.");

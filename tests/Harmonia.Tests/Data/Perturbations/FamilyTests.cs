@@ -1,3 +1,4 @@
+using Harmonia.Data.Synthesis;
 using Harmonia.Core.Imaging;
 using Harmonia.Data.Labels;
 using Harmonia.Data.Perturbations;
@@ -52,6 +53,45 @@ public sealed class FamilyTests
             Assert.Equal(family.Ranges.Keys.Order(), seen.Order());
         }
     }
+
+    [Fact]
+    public void Retouch_StrengthScalesItsRangesAndItsEdits()
+    {
+        var plans = SynthesisOptions.ParseFamilies("retouch:4@1.7,jitter", 2);
+        var strong = plans[0].Family;
+        Assert.Equal(("retouch", 4, 1.7), (strong.Name, plans[0].Variants, strong.Strength));
+        Assert.Equal((-1.7, 1.7), (strong.Ranges["exposure"].Min, strong.Ranges["exposure"].Max));
+        Assert.Equal(Math.Pow(0.65, 1.7), strong.Ranges["contrast"].Min, 12);
+        Assert.Equal(Math.Pow(1.5, 1.7), strong.Ranges["gamma"].Max, 12);
+        Assert.Equal((-0.85, 0.85), (strong.Ranges["curve"].Min, strong.Ranges["curve"].Max));
+        Assert.Equal(0.95, SynthesisOptions.ParseFamilies("retouch@2.5", 1)[0].Family.Ranges["curve"].Max);
+
+        // The same draws land further from the real photo: the foreground MSE grows with the strength.
+        var context = Context();
+        double Change(IPerturbationFamily f)
+        {
+            double sum = 0;
+            for (int i = 0; i < 200; i++)
+            {
+                var p = f.Sample(context, SeededRandom.FromKey(3, "retouch", i.ToString()));
+                foreach (var (key, value) in p.Parameters)
+                    if (value is double d) Assert.True(f.Ranges[key].Contains(d), $"{key} = {d}");
+                sum += ImageAssert.ForegroundMse(p.Image, context.Real, context.Mask);
+            }
+            return sum / 200;
+        }
+        double weak = Change(new RetouchFamily()), strongChange = Change(strong);
+        Assert.True(strongChange > 2 * weak, $"fMSE at strength 1.7 {strongChange:F1}, at 1 {weak:F1}");
+    }
+
+    [Theory]
+    [InlineData("transfer@2")]
+    [InlineData("retouch@0")]
+    [InlineData("retouch@4")]
+    [InlineData("retouch@x")]
+    [InlineData("retouch:2@1@2")]
+    public void FamilyStrength_BadEntriesAreUsageErrors(string spec) =>
+        Assert.Throws<Harmonia.Core.Errors.UsageException>(() => SynthesisOptions.ParseFamilies(spec, 1));
 
     [Fact]
     public void Transfer_PrefersTheSameLabel()
