@@ -7,8 +7,15 @@ namespace Harmonia.Models;
 /// <summary>The composition root of methods: every classical and learned method, registered by name.</summary>
 public static class MethodCatalog
 {
-    /// <summary>The method <c>harmonize</c> uses when none is named: s2crnet when its weights are embedded, else reinhard.</summary>
-    public static string DefaultMethod => S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name : Core.Methods.Classical.ReinhardTransfer.Name;
+    /// <summary>
+    /// The method <c>harmonize</c> uses when none is named: phnet when its shipped weights are beside the binaries (the
+    /// lowest fMSE on the synth-v2 test split, issue #10's choosing split: docs/methods/phnet.md), else s2crnet when its
+    /// weights are embedded, else reinhard.
+    /// </summary>
+    public static string DefaultMethod =>
+        File.Exists(PHNet.PHNetMethod.DefaultModelPath) ? PHNet.PHNetMethod.Name
+        : S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name
+        : Core.Methods.Classical.ReinhardTransfer.Name;
 
     /// <summary>A registry holding every method Harmonia ships.</summary>
     public static NamedRegistry<HarmonizerDescriptor> CreateDefault()

@@ -121,13 +121,13 @@ public sealed class BadInputCorpusTests : IDisposable
     {
         var weights = Write("w.safetensors", HostileFiles.SafeTensors(
             new Dictionary<string, string> { ["stages"] = "999999", ["levels"] = "64" }, ["fusion.cr1.weight"]));
-        Refused(1, "stages", composite, mask, "-o", output, "--model", weights);
+        Refused(1, "stages", composite, mask, "-o", output, "-m", "s2crnet", "--model", weights);
         var levels = Write("l.safetensors", HostileFiles.SafeTensors(
             new Dictionary<string, string> { ["levels"] = "100000000" }, ["fusion.cr1.weight"]));
-        Refused(1, "levels", composite, mask, "-o", output, "--model", levels);
+        Refused(1, "levels", composite, mask, "-o", output, "-m", "s2crnet", "--model", levels);
         var size = Write("s.safetensors", HostileFiles.SafeTensors(
             new Dictionary<string, string> { ["input_size"] = "1000000" }, ["fusion.cr1.weight"]));
-        Refused(1, "input_size", composite, mask, "-o", output, "--model", size);
+        Refused(1, "input_size", composite, mask, "-o", output, "-m", "s2crnet", "--model", size);
     }
 
     [Fact]
@@ -160,12 +160,12 @@ public sealed class BadInputCorpusTests : IDisposable
     [Fact]
     public void Curves_out_onto_an_input_is_refused_and_written_only_after_the_image()
     {
-        Refused(2, "overwrite an input", composite, mask, "-o", output, "--curves-out", composite);
-        Refused(2, "overwrite an input", composite, mask, "-o", output, "--curves-out", mask);
+        Refused(2, "overwrite an input", composite, mask, "-o", output, "--curves-out", composite, "-m", "s2crnet");
+        Refused(2, "overwrite an input", composite, mask, "-o", output, "--curves-out", mask, "-m", "s2crnet");
         var curves = tmp.File("c.json");
-        Refused(1, "cannot write", composite, mask, "-o", tmp.File("no-such-folder/out.png"), "--curves-out", curves);
+        Refused(1, "cannot write", composite, mask, "-o", tmp.File("no-such-folder/out.png"), "--curves-out", curves, "-m", "s2crnet");
         Assert.False(File.Exists(curves), "the curves JSON was written although the image failed");
-        var ok = CliProcess.Run("harmonize", composite, mask, "-o", output, "--curves-out", curves);
+        var ok = CliProcess.Run("harmonize", composite, mask, "-o", output, "--curves-out", curves, "-m", "s2crnet");
         Assert.True(ok.ExitCode == 0, ok.StdErr);
         Assert.True(File.Exists(curves) && File.Exists(output));
     }

@@ -78,11 +78,11 @@ public class S2CRNetGoldenTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         var checkpoint = Path.Combine(golden, "official-checkpoint.pth.tar");
         var withLabel = CliProcess.Run("harmonize", Path.Combine(golden, "composite.png"), Path.Combine(golden, "mask.png"),
-            "-o", folder.File("label.png"), "--model", checkpoint, "--label", "person");
+            "-o", folder.File("label.png"), "-m", "s2crnet", "--model", checkpoint, "--label", "person");
         Assert.True(withLabel.ExitCode == 0, withLabel.StdErr);
         Assert.Equal("", withLabel.StdErr);
         var noLabel = CliProcess.Run("harmonize", Path.Combine(golden, "composite.png"), Path.Combine(golden, "mask.png"),
-            "-o", folder.File("nolabel.png"), "--set", "model=" + checkpoint);
+            "-o", folder.File("nolabel.png"), "-m", "s2crnet", "--set", "model=" + checkpoint);
         Assert.True(noLabel.ExitCode == 0, noLabel.StdErr);
 
         var label = SafeTensors.Read(Path.Combine(golden, "outputs.safetensors"));

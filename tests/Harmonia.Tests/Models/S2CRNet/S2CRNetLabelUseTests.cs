@@ -88,12 +88,12 @@ public class S2CRNetLabelUseTests
         using (var model = new S2CRNetModel(new S2CRNetConfig(Stages: 1, Levels: 16, InputSize: 64)))
             StateDictIO.Save(model, plain, S2CRNetWeights.Metadata(model.Config));
 
-        var missing = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("a.png"), "--model", labelled);
+        var missing = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("a.png"), "-m", "s2crnet", "--model", labelled);
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal("harmonia: This S2CRNet model was trained with foreground labels: pass --label person|animal|food|vehicle|other.", missing.StdErr.Trim());
         Assert.False(File.Exists(folder.File("a.png")));
 
-        var ignored = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("b.png"), "--model", plain, "--label", "vehicle");
+        var ignored = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("b.png"), "-m", "s2crnet", "--model", plain, "--label", "vehicle");
         Assert.Equal(0, ignored.ExitCode);
         Assert.Equal("harmonia: warning: --label vehicle is ignored: this S2CRNet model has no semantic head (it was trained without labels).", ignored.StdErr.Trim());
         Assert.True(File.Exists(folder.File("b.png")));
