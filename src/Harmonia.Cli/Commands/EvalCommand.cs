@@ -53,7 +53,7 @@ public static class EvalCommand
             if (anchorsFolder is not null && metric.Name != PctNetProtocol.ProtocolName)
                 throw new UsageException($"--anchors holds PCT-Net protocol numbers: add --protocol {PctNetProtocol.ProtocolName} (got {metric.Name}).");
             var threshold = methodOptions.GetThreshold(parsed);
-            var methodName = parsed.GetValue(methodOptions.Method)!;
+            var methodName = methodOptions.MethodName(parsed);
             IHarmonizer? method = null;
             if (string.Equals(methodName, CompositeOnly, StringComparison.OrdinalIgnoreCase))
             {

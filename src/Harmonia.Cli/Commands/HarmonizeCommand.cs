@@ -37,7 +37,7 @@ public static class HarmonizeCommand
         var failFast = new Option<bool>("--fail-fast") { Description = "Folder mode: stop at the first failed pair (default: run every pair, report failures at the end)." };
         var shard = new Option<string?>("--shard") { Description = "Folder mode: process only shard K/N (0 <= K < N) of the pairs, a deterministic split for parallel jobs (docs/scale.md)." };
         var methodOptions = new MethodOptions();
-        var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting)." };
+        var modelFile = new Option<string?>("--model") { Description = "Learned methods: weights file (sets the method's 'model' setting; without --method, a Harmonia weights file picks its own method)." };
         var label = new Option<string?>("--label") { Description = "s2crnet: foreground class person|vehicle|animal|food|other (sets 'label')." };
         var curvesOut = new Option<string?>("--curves-out") { Description = "s2crnet, pih: write the predicted curves as JSON, after the image succeeded (sets 'curves-out')." };
         var curves = new Option<string?>("--curves") { Description = "pih: render these curves (JSON from --curves-out, possibly edited) instead of the predicted ones (sets 'curves')." };

@@ -53,7 +53,7 @@ public static class HarmonizeVideoCommand
             try
             {
                 var result = Run(method, options);
-                Print(result, options, parsed.GetValue(methodOptions.Method)!);
+                Print(result, options, methodOptions.MethodName(parsed));
                 return 0;
             }
             finally

@@ -12,7 +12,7 @@ public sealed class MethodOptions
     /// <summary>Method name from the registry.</summary>
     public Option<string> Method { get; } = new("--method", "-m")
     {
-        Description = $"Harmonization method (see 'harmonia methods'). Default: {MethodCatalog.DefaultMethod}.",
+        Description = $"Harmonization method (see 'harmonia methods'). Default: the method a Harmonia weights file given as model names, else {MethodCatalog.DefaultMethod}.",
         DefaultValueFactory = _ => MethodCatalog.DefaultMethod,
     };
 
@@ -39,8 +39,25 @@ public sealed class MethodOptions
     }
 
     /// <summary>Creates the method chosen on the command line, with its settings checked.</summary>
-    public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null) =>
-        WithWarnings(MethodCatalog.CreateDefault().Create(parsed.GetValue(Method)!, Settings(parsed, extra)));
+    public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null)
+    {
+        var settings = Settings(parsed, extra);
+        return WithWarnings(MethodCatalog.CreateDefault().Create(MethodName(parsed, settings), settings));
+    }
+
+    /// <summary>
+    /// The method named with --method; without it, the method a Harmonia weights file given as <c>model</c> declares
+    /// (so <c>--model models/s2crnet-c-v1.safetensors</c> keeps meaning s2crnet while the default is another method),
+    /// else the default.
+    /// </summary>
+    public string MethodName(ParseResult parsed) => MethodName(parsed, Settings(parsed, null));
+
+    string MethodName(ParseResult parsed, MethodSettings settings)
+    {
+        if (parsed.GetResult(Method) is { Implicit: false }) return parsed.GetValue(Method)!;
+        var declared = settings.GetString("model", "") is { Length: > 0 } model ? Harmonia.Models.Weights.WeightsFile.DeclaredMethod(model) : null;
+        return declared is not null && MethodCatalog.CreateDefault().Contains(declared) ? declared : parsed.GetValue(Method)!;
+    }
 
     /// <summary>Prints the method's setup warnings (e.g. an ignored --label) once, on stderr.</summary>
     static IHarmonizer WithWarnings(IHarmonizer method)
@@ -58,7 +75,7 @@ public sealed class MethodOptions
     {
         var settings = Settings(parsed, extra);
         var registry = MethodCatalog.CreateDefault();
-        var descriptor = registry.Get(parsed.GetValue(Method)!);
+        var descriptor = registry.Get(MethodName(parsed, settings));
         settings.RejectUnknown(descriptor.Name, descriptor.Settings);
         var sideOutputs = sideOutputKeys.Select(k => settings.GetString(k, "")).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
         return new DeferredHarmonizer(() => WithWarnings(registry.Create(descriptor.Name, settings)), sideOutputs);

@@ -23,6 +23,25 @@ public static class WeightsFile
         return SafeTensors.Read(path, out metadata);
     }
 
+    /// <summary>
+    /// The method a Harmonia weights file says it belongs to (safetensors metadata <c>method</c>, read from the header
+    /// only), or null when the file does not say (PyTorch files, converted official checkpoints) or cannot be read
+    /// here; loading the file reports those errors properly.
+    /// </summary>
+    public static string? DeclaredMethod(string path)
+    {
+        try
+        {
+            if (!File.Exists(path) || IsPyTorch(path)) return null;
+            SafeTensors.ReadHeader(path, out var metadata);
+            return metadata.TryGetValue("method", out var method) && method.Length > 0 ? method : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Harmonia.Core.Errors.HarmoniaException)
+        {
+            return null;
+        }
+    }
+
     static readonly string[] PyTorchExtensions = [".pth", ".pt", ".tar", ".ckpt", ".bin"];
 
     /// <summary>A zip archive, or a PyTorch extension (so a legacy or damaged PyTorch file gets PyTorch's error message).</summary>

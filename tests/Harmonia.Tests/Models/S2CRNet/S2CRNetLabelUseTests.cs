@@ -72,7 +72,8 @@ public class S2CRNetLabelUseTests
         Assert.Empty(quiet.SetupWarnings);
     }
 
-    /// <summary>The real CLI: one warning line for an unusable label, exit 2 and one line for a missing needed label.</summary>
+    /// <summary>The real CLI: one warning line for an unusable label, exit 2 and one line for a missing needed label; a
+    /// Harmonia weights file given without --method picks its own method.</summary>
     [Fact]
     public void Cli_says_so_in_one_line()
     {
@@ -88,7 +89,8 @@ public class S2CRNetLabelUseTests
         using (var model = new S2CRNetModel(new S2CRNetConfig(Stages: 1, Levels: 16, InputSize: 64)))
             StateDictIO.Save(model, plain, S2CRNetWeights.Metadata(model.Config));
 
-        var missing = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("a.png"), "-m", "s2crnet", "--model", labelled);
+        // No --method: the weights file's metadata names s2crnet, whatever the default method is.
+        var missing = CliProcess.Run("harmonize", composite, mask, "-o", folder.File("a.png"), "--model", labelled);
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal("harmonia: This S2CRNet model was trained with foreground labels: pass --label person|animal|food|vehicle|other.", missing.StdErr.Trim());
         Assert.False(File.Exists(folder.File("a.png")));
