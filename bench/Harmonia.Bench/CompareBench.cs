@@ -11,11 +11,16 @@ namespace Harmonia.Bench;
 /// <c>compare</c>: end-to-end speed of registered methods side by side, through the public
 /// <see cref="Harmonization.Harmonize"/> (everything a library caller pays except decode/encode): 4:3 textured images
 /// with a soft ellipse over ~25% (<see cref="BenchScenes.Textured"/>), long side 256 to 4096 px by default.
-/// Per method: the time to create it (weights load) and its first call at the smallest size, then per size one
-/// warm-up call and the median of <c>--runs</c> timed calls, and at the largest size the median process CPU time per call.
+/// Per method: the time to create it (weights load) and its first call at the smallest size, then per size
+/// <see cref="WarmUpCalls"/> untimed calls and the median of <c>--runs</c> timed calls, and at the largest size the
+/// median process CPU time, managed bytes allocated and minor page faults (fresh pages from the kernel) per call.
+/// Every method starts from a collected heap, so the order of <c>--methods</c> does not decide who pays for growing it.
 /// </summary>
 public static class CompareBench
 {
+    /// <summary>Untimed calls per method and size before the timed ones (JIT tiers and PGO settle, buffers exist).</summary>
+    public const int WarmUpCalls = 3;
+
     /// <summary>The subcommand.</summary>
     public static Command Create()
     {
@@ -45,9 +50,15 @@ public static class CompareBench
         table.AddColumn(new TableColumn($"first call ms ({scenes[0].Image.Width}px)").RightAligned());
         foreach (var (image, _) in scenes) table.AddColumn(new TableColumn($"{image.Width}x{image.Height}").RightAligned());
         table.AddColumn(new TableColumn($"median CPU ms at {scenes[^1].Image.Width}px").RightAligned());
+        table.AddColumn(new TableColumn("MB allocated per call").RightAligned());
+        table.AddColumn(new TableColumn("page faults per call").RightAligned());
         var process = Process.GetCurrentProcess();
         foreach (var name in names)
         {
+            // The previous method's garbage is not this one's to collect, nor its committed memory this one's to reuse.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var sw = Stopwatch.StartNew();
             var method = registry.Create(name);
             double createMs = sw.Elapsed.TotalMilliseconds;
@@ -55,30 +66,36 @@ public static class CompareBench
             method.Harmonize(scenes[0].Image, scenes[0].Mask);
             double firstMs = sw.Elapsed.TotalMilliseconds;
             var cells = new List<string> { name, $"{createMs:F0}", $"{firstMs:F0}" };
-            double lastCpu = 0;
+            List<Call> calls = [];
             foreach (var (image, mask) in scenes)
             {
-                method.Harmonize(image, mask);   // warm-up at this size (JIT tiers, buffers, page faults)
-                var wall = new List<(double Wall, double Cpu)>();
+                for (int w = 0; w < WarmUpCalls; w++) method.Harmonize(image, mask);
+                calls = [];
                 for (int r = 0; r < runs; r++)
                 {
                     process.Refresh();
                     var cpu0 = process.TotalProcessorTime;
+                    long bytes0 = GC.GetTotalAllocatedBytes(precise: true), faults0 = ProcStat.MinorFaults() ?? 0;
                     sw.Restart();
                     method.Harmonize(image, mask);
                     double ms = sw.Elapsed.TotalMilliseconds;
                     process.Refresh();
-                    wall.Add((ms, (process.TotalProcessorTime - cpu0).TotalMilliseconds));
+                    calls.Add(new(ms, (process.TotalProcessorTime - cpu0).TotalMilliseconds,
+                        GC.GetTotalAllocatedBytes(precise: true) - bytes0, (ProcStat.MinorFaults() ?? 0) - faults0));
                 }
-                var median = wall.OrderBy(w => w.Wall).ElementAt(wall.Count / 2);
-                // On a shared machine wall time waits for other processes; the median CPU time per call does not.
-                lastCpu = wall.Select(w => w.Cpu).Order().ElementAt(wall.Count / 2);
-                cells.Add($"{median.Wall:F1} ({image.PixelCount / 1e3 / median.Wall:F0})");
+                double wall = BenchScenes.Median(calls.Select(c => c.WallMs));
+                cells.Add($"{wall:F1} ({image.PixelCount / 1e3 / wall:F0})");
             }
-            cells.Add($"{lastCpu:F0}");
+            // On a shared machine wall time waits for other processes; the median CPU time per call does not.
+            cells.Add($"{BenchScenes.Median(calls.Select(c => c.CpuMs)):F0}");
+            cells.Add($"{BenchScenes.Median(calls.Select(c => (double)c.Bytes)) / 1048576:F1}");
+            cells.Add(ProcStat.MinorFaults() is null ? "-" : $"{BenchScenes.Median(calls.Select(c => (double)c.Faults)):F0}");
             table.AddRow(cells.ToArray());
             (method as IDisposable)?.Dispose();
         }
         AnsiConsole.Write(table);
     }
+
+    /// <summary>One timed call: wall and process CPU milliseconds, managed bytes allocated, minor page faults.</summary>
+    readonly record struct Call(double WallMs, double CpuMs, long Bytes, long Faults);
 }
