@@ -34,18 +34,7 @@ internal static class EightRowResampler
     public static void Rgb(RgbImage source, int y, (int Start, float[] Weights)[] taps, float[] rows, int width, Span<float> scratch)
     {
         int stride = source.Stride, outStride = width * 3;
-        var columns = MemoryMarshal.Cast<float, Vector256<float>>(scratch)[..stride];
-        ref byte first = ref source.Pixels[y * stride];
-        int j = 0;
-        for (; j + 8 <= stride; j += 8)
-            Transpose(Widen(ref first, j), Widen(ref first, stride + j), Widen(ref first, 2 * stride + j), Widen(ref first, 3 * stride + j),
-                Widen(ref first, 4 * stride + j), Widen(ref first, 5 * stride + j), Widen(ref first, 6 * stride + j), Widen(ref first, 7 * stride + j),
-                ref columns[j]);
-        for (; j < stride; j++)
-            columns[j] = Vector256.ConvertToSingle(Vector256.Create(Unsafe.Add(ref first, j), Unsafe.Add(ref first, stride + j), Unsafe.Add(ref first, 2 * stride + j),
-                Unsafe.Add(ref first, 3 * stride + j), Unsafe.Add(ref first, 4 * stride + j), Unsafe.Add(ref first, 5 * stride + j),
-                Unsafe.Add(ref first, 6 * stride + j), Unsafe.Add(ref first, 7 * stride + j)));
-
+        var columns = Transposed(new ByteRows(source.Pixels, y * stride), stride, stride, scratch);
         Span<float> lanes = stackalloc float[3 * Rows];
         for (int x = 0; x < width; x++)
         {
@@ -78,18 +67,7 @@ internal static class EightRowResampler
     /// </summary>
     public static void Plane(float[] source, int sw, int y, (int Start, float[] Weights)[] taps, float[] temp, int dw, Span<float> scratch)
     {
-        var columns = MemoryMarshal.Cast<float, Vector256<float>>(scratch)[..sw];
-        ref float first = ref source[y * sw];
-        int j = 0;
-        for (; j + 8 <= sw; j += 8)
-            Transpose(Load(ref first, j), Load(ref first, sw + j), Load(ref first, 2 * sw + j), Load(ref first, 3 * sw + j),
-                Load(ref first, 4 * sw + j), Load(ref first, 5 * sw + j), Load(ref first, 6 * sw + j), Load(ref first, 7 * sw + j),
-                ref columns[j]);
-        for (; j < sw; j++)
-            columns[j] = Vector256.Create(Unsafe.Add(ref first, j), Unsafe.Add(ref first, sw + j), Unsafe.Add(ref first, 2 * sw + j),
-                Unsafe.Add(ref first, 3 * sw + j), Unsafe.Add(ref first, 4 * sw + j), Unsafe.Add(ref first, 5 * sw + j),
-                Unsafe.Add(ref first, 6 * sw + j), Unsafe.Add(ref first, 7 * sw + j));
-
+        var columns = Transposed(new FloatRows(source, y * sw), sw, sw, scratch);
         Span<float> lanes = stackalloc float[Rows];
         for (int x = 0; x < dw; x++)
         {
@@ -103,13 +81,51 @@ internal static class EightRowResampler
         }
     }
 
-    /// <summary>Eight bytes from <paramref name="offset"/> as floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Widen(ref byte first, int offset) =>
-        Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, offset))).AsByte()));
+    /// <summary>
+    /// Eight rows (<paramref name="length"/> values each, <paramref name="stride"/> apart) transposed into
+    /// <paramref name="scratch"/>: entry j holds value j of every row, row r in lane r.
+    /// </summary>
+    static Span<Vector256<float>> Transposed<TRows>(TRows rows, int length, int stride, Span<float> scratch) where TRows : struct, IEightRows
+    {
+        var columns = MemoryMarshal.Cast<float, Vector256<float>>(scratch)[..length];
+        int j = 0;
+        for (; j + 8 <= length; j += 8)
+            Transpose(rows.Eight(j), rows.Eight(stride + j), rows.Eight(2 * stride + j), rows.Eight(3 * stride + j),
+                rows.Eight(4 * stride + j), rows.Eight(5 * stride + j), rows.Eight(6 * stride + j), rows.Eight(7 * stride + j), ref columns[j]);
+        for (; j < length; j++)
+            columns[j] = Vector256.Create(rows.One(j), rows.One(stride + j), rows.One(2 * stride + j), rows.One(3 * stride + j),
+                rows.One(4 * stride + j), rows.One(5 * stride + j), rows.One(6 * stride + j), rows.One(7 * stride + j));
+        return columns;
+    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> Load(ref float first, int offset) => Vector256.LoadUnsafe(ref first, (nuint)offset);
+    /// <summary>Values of the rows being transposed, as floats, by offset from the first row's first value.</summary>
+    interface IEightRows
+    {
+        /// <summary>Eight consecutive values from <paramref name="offset"/>.</summary>
+        Vector256<float> Eight(int offset);
+
+        /// <summary>The value at <paramref name="offset"/>.</summary>
+        float One(int offset);
+    }
+
+    /// <summary>Bytes (interleaved RGB) from <paramref name="start"/>.</summary>
+    readonly struct ByteRows(byte[] values, int start) : IEightRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Eight(int offset) =>
+            Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref values[start + offset])).AsByte()));
+
+        public float One(int offset) => values[start + offset];
+    }
+
+    /// <summary>Floats (a plane) from <paramref name="start"/>.</summary>
+    readonly struct FloatRows(float[] values, int start) : IEightRows
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Eight(int offset) => Vector256.LoadUnsafe(ref values[start + offset]);
+
+        public float One(int offset) => values[start + offset];
+    }
 
     /// <summary>Writes the 8x8 transpose of rows r0..r7 (eight values each) to <paramref name="columns"/>[0..8): column c holds value c of every row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
