@@ -31,6 +31,9 @@ internal static class EightRowResampler
     /// Rows [y, y + 8) of <paramref name="source"/> resampled to <paramref name="width"/> columns, written like
     /// <c>Resize.HorizontalRgb</c> (row-major, channel-interleaved floats).
     /// </summary>
+    // Fully optimized from the first call (as every method on this path): a command harmonizes one image per
+    // process, and vector code left to tiered compilation runs unoptimized for much of that one call.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rgb(RgbImage source, int y, (int Start, float[] Weights)[] taps, float[] rows, int width, Span<float> scratch)
     {
         int stride = source.Stride, outStride = width * 3;
@@ -65,6 +68,7 @@ internal static class EightRowResampler
     /// Rows [y, y + 8) of a float plane (<paramref name="sw"/> wide) resampled to <paramref name="dw"/> columns into
     /// <paramref name="temp"/> (row-major, <paramref name="dw"/> wide).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Plane(float[] source, int sw, int y, (int Start, float[] Weights)[] taps, float[] temp, int dw, Span<float> scratch)
     {
         var columns = Transposed(new FloatRows(source, y * sw), sw, sw, scratch);
@@ -85,6 +89,7 @@ internal static class EightRowResampler
     /// Eight rows (<paramref name="length"/> values each, <paramref name="stride"/> apart) transposed into
     /// <paramref name="scratch"/>: entry j holds value j of every row, row r in lane r.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static Span<Vector256<float>> Transposed<TRows>(TRows rows, int length, int stride, Span<float> scratch) where TRows : struct, IEightRows
     {
         var columns = MemoryMarshal.Cast<float, Vector256<float>>(scratch)[..length];

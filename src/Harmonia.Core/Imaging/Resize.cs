@@ -162,6 +162,7 @@ public static class Resize
 
     readonly struct VerticalPlane(float[] temp, (int Start, float[] Weights)[] taps, int dw, float[] result) : IRowOperation
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int y)
         {
             int row = y * dw;
@@ -233,6 +234,8 @@ public static class Resize
 
     readonly struct VerticalRgb(float[] rows, (int Start, float[] Weights)[] taps, int width, RgbImage result) : IRowOperation
     {
+        // Fully optimized from the first call, as the horizontal passes (EightRowResampler).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int y)
         {
             var dst = result.Row(y);

@@ -237,6 +237,7 @@ public sealed class LocalAffineColorTransfer : IForegroundMap
     {
         public int ScratchLength => map.gridWidth * Coefficients;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void BeginRow(int y, Span<float> row)
         {
             var nodes = map.nodes;
@@ -248,6 +249,9 @@ public sealed class LocalAffineColorTransfer : IForegroundMap
                 row[i] = nodes[j0 * stride + i] * (1 - fy) + nodes[j1 * stride + i] * fy;
         }
 
+        // Fully optimized from the first call: a command renders one image per process, and vector code left to
+        // tiered compilation runs unoptimized for much of it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Map(int y, int x, ReadOnlySpan<byte> source, Span<byte> foreground, ReadOnlySpan<float> row)
         {
             int p = 0;
@@ -270,6 +274,7 @@ public sealed class LocalAffineColorTransfer : IForegroundMap
         /// order as <see cref="MapPixels"/>, so the bytes are identical. Reads and writes 28 bytes (the last 4 are the
         /// next pixels', rewritten by the caller's next step).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void MapEight(int x, int i0, ReadOnlySpan<byte> source, Span<byte> foreground, ReadOnlySpan<float> row)
         {
             ref float a = ref Unsafe.Add(ref MemoryMarshal.GetReference(row), i0 * Coefficients);
@@ -314,15 +319,17 @@ public sealed class LocalAffineColorTransfer : IForegroundMap
         static Vector128<byte> Interleave(Vector128<int> r, Vector128<int> g, Vector128<int> b) =>
             Vector128.Shuffle(r.AsByte(), RedOut) | Vector128.Shuffle(g.AsByte(), GreenOut) | Vector128.Shuffle(b.AsByte(), BlueOut);
 
-        // Byte shuffles between 4 interleaved RGB pixels and one channel per 32-bit lane; indices ≥ 16 give 0.
-        static readonly Vector128<byte> RedIn = Vector128.Create((byte)0, 255, 255, 255, 3, 255, 255, 255, 6, 255, 255, 255, 9, 255, 255, 255);
-        static readonly Vector128<byte> GreenIn = Vector128.Create((byte)1, 255, 255, 255, 4, 255, 255, 255, 7, 255, 255, 255, 10, 255, 255, 255);
-        static readonly Vector128<byte> BlueIn = Vector128.Create((byte)2, 255, 255, 255, 5, 255, 255, 255, 8, 255, 255, 255, 11, 255, 255, 255);
-        static readonly Vector128<byte> RedOut = Vector128.Create((byte)0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255, 255, 255);
-        static readonly Vector128<byte> GreenOut = Vector128.Create((byte)255, 0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255, 255);
-        static readonly Vector128<byte> BlueOut = Vector128.Create((byte)255, 255, 0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255);
+        // Byte shuffles between 4 interleaved RGB pixels and one channel per 32-bit lane; indices ≥ 16 give 0. Properties,
+        // not static fields: the JIT folds them into constants even when it compiles before the type is initialized.
+        static Vector128<byte> RedIn => Vector128.Create((byte)0, 255, 255, 255, 3, 255, 255, 255, 6, 255, 255, 255, 9, 255, 255, 255);
+        static Vector128<byte> GreenIn => Vector128.Create((byte)1, 255, 255, 255, 4, 255, 255, 255, 7, 255, 255, 255, 10, 255, 255, 255);
+        static Vector128<byte> BlueIn => Vector128.Create((byte)2, 255, 255, 255, 5, 255, 255, 255, 8, 255, 255, 255, 11, 255, 255, 255);
+        static Vector128<byte> RedOut => Vector128.Create((byte)0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255, 255, 255);
+        static Vector128<byte> GreenOut => Vector128.Create((byte)255, 0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255, 255);
+        static Vector128<byte> BlueOut => Vector128.Create((byte)255, 255, 0, 255, 255, 4, 255, 255, 8, 255, 255, 12, 255, 255, 255, 255);
 
         /// <summary>Pixel by pixel (any node pair); the reference the eight-lane path matches byte for byte.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void MapPixels(int x, ReadOnlySpan<byte> source, Span<byte> foreground, ReadOnlySpan<float> row)
         {
             int last = map.gridWidth - 1;
