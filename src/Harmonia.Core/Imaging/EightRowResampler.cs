@@ -24,8 +24,8 @@ internal static class EightRowResampler
     /// <summary>Whether group <paramref name="group"/> (rows group·8 .. group·8 + 7) lies inside <paramref name="height"/> rows.</summary>
     public static bool Fits(int group, int height) => IsSupported && (group + 1) * Rows <= height;
 
-    /// <summary>Scratch floats a group of rows <paramref name="rowLength"/> values long needs.</summary>
-    public static int ScratchLength(int rowLength) => Rows * rowLength;
+    /// <summary>Scratch floats a group of rows <paramref name="rowLength"/> values long needs (none when the scalar pass runs).</summary>
+    public static int ScratchLength(int rowLength) => IsSupported ? Rows * rowLength : 0;
 
     /// <summary>
     /// Rows [y, y + 8) of <paramref name="source"/> resampled to <paramref name="width"/> columns, written like
