@@ -11,7 +11,8 @@ namespace Harmonia.Core.Imaging;
 /// every tap is one contiguous load for all eight rows. Each output keeps its own taps in their order, one multiply
 /// and one add per tap as the scalar loop does, so the values are identical; only the lanes run side by side.
 /// Shrinking a large image (a 4096 px row to a network's 128 px: 64 taps per output) costs a fraction of the scalar
-/// pass, which also converted every byte once per tap that reads it.
+/// pass, which also converted every byte once per tap that reads it. Outputs go in tiles of <see cref="TileOutputs"/>,
+/// each transposing only the source span its taps read, so the scratch stays small and in cache.
 /// </summary>
 internal static class EightRowResampler
 {
@@ -24,8 +25,36 @@ internal static class EightRowResampler
     /// <summary>Whether group <paramref name="group"/> (rows group·8 .. group·8 + 7) lies inside <paramref name="height"/> rows.</summary>
     public static bool Fits(int group, int height) => IsSupported && (group + 1) * Rows <= height;
 
-    /// <summary>Scratch floats a group of rows <paramref name="rowLength"/> values long needs (none when the scalar pass runs).</summary>
-    public static int ScratchLength(int rowLength) => IsSupported ? Rows * rowLength : 0;
+    /// <summary>Outputs per tile.</summary>
+    const int TileOutputs = 32;
+
+    /// <summary>
+    /// Scratch floats a group needs for these taps on values of <paramref name="channels"/> interleaved channels: the
+    /// widest tile's source span (none when the scalar pass runs).
+    /// </summary>
+    public static int ScratchLength((int Start, float[] Weights)[] taps, int channels)
+    {
+        if (!IsSupported) return 0;
+        int widest = 0;
+        for (int x0 = 0; x0 < taps.Length; x0 += TileOutputs)
+        {
+            var (first, end) = TileSpan(taps, x0);
+            widest = Math.Max(widest, end - first);
+        }
+        return Rows * channels * widest;
+    }
+
+    /// <summary>The source pixels [First, End) read by the taps of the tile of outputs from <paramref name="x0"/>.</summary>
+    static (int First, int End) TileSpan((int Start, float[] Weights)[] taps, int x0)
+    {
+        int first = int.MaxValue, end = 0;
+        for (int x = x0; x < Math.Min(taps.Length, x0 + TileOutputs); x++)
+        {
+            first = Math.Min(first, taps[x].Start);
+            end = Math.Max(end, taps[x].Start + taps[x].Weights.Length);
+        }
+        return (first, end);
+    }
 
     /// <summary>
     /// Rows [y, y + 8) of <paramref name="source"/> resampled to <paramref name="width"/> columns, written like
@@ -36,13 +65,19 @@ internal static class EightRowResampler
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rgb(RgbImage source, int y, (int Start, float[] Weights)[] taps, float[] rows, int width, Span<float> scratch)
     {
-        int stride = source.Stride, outStride = width * 3;
-        var columns = Transposed(new ByteRows(source.Pixels, y * stride), stride, stride, scratch);
+        int stride = source.Stride, outStride = width * 3, tileFirst = 0;
         Span<float> lanes = stackalloc float[3 * Rows];
+        Span<Vector256<float>> columns = default;
         for (int x = 0; x < width; x++)
         {
+            if (x % TileOutputs == 0)
+            {
+                var (first, end) = TileSpan(taps, x);
+                columns = Transposed(new ByteRows(source.Pixels, y * stride + 3 * first), 3 * (end - first), stride, scratch);
+                tileFirst = first;
+            }
             var (start, weights) = taps[x];
-            ref var column = ref columns[3 * start];
+            ref var column = ref columns[3 * (start - tileFirst)];
             Vector256<float> r = Vector256<float>.Zero, g = r, b = r;
             for (int k = 0; k < weights.Length; k++)
             {
@@ -71,12 +106,19 @@ internal static class EightRowResampler
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Plane(float[] source, int sw, int y, (int Start, float[] Weights)[] taps, float[] temp, int dw, Span<float> scratch)
     {
-        var columns = Transposed(new FloatRows(source, y * sw), sw, sw, scratch);
         Span<float> lanes = stackalloc float[Rows];
+        Span<Vector256<float>> columns = default;
+        int tileFirst = 0;
         for (int x = 0; x < dw; x++)
         {
+            if (x % TileOutputs == 0)
+            {
+                var (first, end) = TileSpan(taps, x);
+                columns = Transposed(new FloatRows(source, y * sw + first), end - first, sw, scratch);
+                tileFirst = first;
+            }
             var (start, weights) = taps[x];
-            ref var column = ref columns[start];
+            ref var column = ref columns[start - tileFirst];
             var sum = Vector256<float>.Zero;
             for (int k = 0; k < weights.Length; k++) sum += Vector256.Create(weights[k]) * Unsafe.Add(ref column, k);
             sum.CopyTo(lanes);

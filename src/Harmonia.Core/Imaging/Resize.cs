@@ -93,7 +93,7 @@ public static class Resize
     /// <summary>The horizontal pass of a plane, one group of eight rows per call: eight lanes when possible, else row by row.</summary>
     readonly struct HorizontalPlane(float[] source, int sw, int sh, (int Start, float[] Weights)[] taps, float[] temp, int dw) : IRowOperation<float>
     {
-        public int BufferLength => EightRowResampler.ScratchLength(sw);
+        public int BufferLength { get; } = EightRowResampler.ScratchLength(taps, 1);
 
         public void Invoke(int group, Span<float> scratch)
         {
@@ -159,7 +159,7 @@ public static class Resize
     /// <summary>The horizontal pass of interleaved RGB, one group of eight rows per call: eight lanes when possible, else row by row.</summary>
     readonly struct HorizontalInterleaved(RgbImage source, (int Start, float[] Weights)[] taps, float[] rows, int width) : IRowOperation<float>
     {
-        public int BufferLength => EightRowResampler.ScratchLength(source.Stride);
+        public int BufferLength { get; } = EightRowResampler.ScratchLength(taps, 3);
 
         public void Invoke(int group, Span<float> scratch)
         {
