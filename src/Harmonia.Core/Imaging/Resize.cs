@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Harmonia.Core.Parallelism;
 namespace Harmonia.Core.Imaging;
 
@@ -36,7 +37,7 @@ public static class Resize
         var rows = GC.AllocateUninitializedArray<float>(source.Height * width * 3);
         HorizontalRgb(source, width, filter, rows);
         var result = new RgbImage(width, height);
-        ParallelRows.For(height, width * 3, new VerticalRgb(rows, Weights(source.Height, height, filter), width, result));
+        ParallelRows.For<VerticalRgb, float>(height, width * 3, new VerticalRgb(rows, Weights(source.Height, height, filter), width, result));
         return result;
     }
 
@@ -85,6 +86,25 @@ public static class Resize
         float s = 0f;
         for (int k = 0; k < w.Length; k++) s += w[k] * column[(start + k) * stride + offset];
         return s;
+    }
+
+    /// <summary>
+    /// <see cref="VerticalTap"/> for offsets 0 .. output.Length − 1 of one output row, eight offsets per vector: each
+    /// lane adds its taps in the same order, one multiply and one add each, so the values are identical.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void VerticalTaps(float[] column, (int Start, float[] Weights) taps, int stride, Span<float> output)
+    {
+        var (start, w) = taps;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= output.Length; i += 8)
+            {
+                var sum = Vector256<float>.Zero;
+                for (int k = 0; k < w.Length; k++) sum += Vector256.Create(w[k]) * Vector256.LoadUnsafe(ref column[(start + k) * stride + i]);
+                sum.StoreUnsafe(ref output[i]);
+            }
+        for (; i < output.Length; i++) output[i] = VerticalTap(column, taps, stride, i);
     }
 
     /// <summary>Rounds a resampled value to a byte (half to even, as <see cref="MathF.Round(float)"/>; clamped to [0, 255]).</summary>
@@ -148,12 +168,7 @@ public static class Resize
 
     readonly struct VerticalPlane(float[] temp, (int Start, float[] Weights)[] taps, int dw, float[] result) : IRowOperation
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Invoke(int y)
-        {
-            int row = y * dw;
-            for (int x = 0; x < dw; x++) result[row + x] = VerticalTap(temp, taps[y], dw, x);
-        }
+        public void Invoke(int y) => VerticalTaps(temp, taps[y], dw, result.AsSpan(y * dw, dw));
     }
 
     /// <summary>The horizontal pass of interleaved RGB, one group of eight rows per call: eight lanes when possible, else row by row.</summary>
@@ -218,14 +233,17 @@ public static class Resize
         }
     }
 
-    readonly struct VerticalRgb(float[] rows, (int Start, float[] Weights)[] taps, int width, RgbImage result) : IRowOperation
+    readonly struct VerticalRgb(float[] rows, (int Start, float[] Weights)[] taps, int width, RgbImage result) : IRowOperation<float>
     {
+        public int BufferLength => width * 3;
+
         // Fully optimized from the first call, as the horizontal passes (EightRowResampler).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Invoke(int y)
+        public void Invoke(int y, Span<float> sums)
         {
+            VerticalTaps(rows, taps[y], width * 3, sums);
             var dst = result.Row(y);
-            for (int i = 0; i < dst.Length; i++) dst[i] = ToByte(VerticalTap(rows, taps[y], width * 3, i));
+            for (int i = 0; i < dst.Length; i++) dst[i] = ToByte(sums[i]);
         }
     }
 
