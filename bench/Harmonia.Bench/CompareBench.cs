@@ -1,6 +1,7 @@
 using Harmonia.Core.Registry;
 using System.CommandLine;
 using System.Diagnostics;
+using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Models;
 using Spectre.Console;
@@ -11,11 +12,18 @@ namespace Harmonia.Bench;
 /// <c>compare</c>: end-to-end speed of registered methods side by side, through the public
 /// <see cref="Harmonization.Harmonize"/> (everything a library caller pays except decode/encode): 4:3 textured images
 /// with a soft ellipse over ~25% (<see cref="BenchScenes.Textured"/>), long side 256 to 4096 px by default.
-/// Per method: the time to create it (weights load) and its first call at the smallest size, then per size one
-/// warm-up call and the median of <c>--runs</c> timed calls, and at the largest size the median process CPU time per call.
+/// Per method: the time to create it (weights load) and its first call at the smallest size. Then every method makes
+/// <see cref="WarmUpCalls"/> untimed calls at every size before any call is timed, and the <c>--runs</c> timed calls
+/// per size go round-robin over the methods (each round starting one method later), so neither JIT warm-up nor a
+/// change of load on a shared machine favours the methods listed first. Reported: the median wall time per size, and
+/// at the largest size the median process CPU time, managed bytes allocated and minor page faults (fresh pages from
+/// the kernel) per call.
 /// </summary>
 public static class CompareBench
 {
+    /// <summary>Untimed calls per method and size before the timed ones (JIT tiers and PGO settle, buffers exist).</summary>
+    public const int WarmUpCalls = 3;
+
     /// <summary>The subcommand.</summary>
     public static Command Create()
     {
@@ -45,40 +53,65 @@ public static class CompareBench
         table.AddColumn(new TableColumn($"first call ms ({scenes[0].Image.Width}px)").RightAligned());
         foreach (var (image, _) in scenes) table.AddColumn(new TableColumn($"{image.Width}x{image.Height}").RightAligned());
         table.AddColumn(new TableColumn($"median CPU ms at {scenes[^1].Image.Width}px").RightAligned());
-        var process = Process.GetCurrentProcess();
-        foreach (var name in names)
+        table.AddColumn(new TableColumn("MB allocated per call").RightAligned());
+        table.AddColumn(new TableColumn("page faults per call").RightAligned());
+        var methods = new IHarmonizer[names.Length];
+        var rows = new List<string>[names.Length];
+        for (int m = 0; m < names.Length; m++)
         {
             var sw = Stopwatch.StartNew();
-            var method = registry.Create(name);
+            methods[m] = registry.Create(names[m]);
             double createMs = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
-            method.Harmonize(scenes[0].Image, scenes[0].Mask);
-            double firstMs = sw.Elapsed.TotalMilliseconds;
-            var cells = new List<string> { name, $"{createMs:F0}", $"{firstMs:F0}" };
-            double lastCpu = 0;
-            foreach (var (image, mask) in scenes)
-            {
-                method.Harmonize(image, mask);   // warm-up at this size (JIT tiers, buffers, page faults)
-                var wall = new List<(double Wall, double Cpu)>();
-                for (int r = 0; r < runs; r++)
+            methods[m].Harmonize(scenes[0].Image, scenes[0].Mask);
+            rows[m] = [names[m], $"{createMs:F0}", $"{sw.Elapsed.TotalMilliseconds:F0}"];
+        }
+        // Every method is warm (JIT tiers, PGO, buffers) before any is timed: shared code tiered up during the first
+        // method's runs would otherwise make the order of --methods decide the ratios.
+        foreach (var (image, mask) in scenes)
+            foreach (var method in methods)
+                for (int w = 0; w < WarmUpCalls; w++) method.Harmonize(image, mask);
+        var calls = new List<Call>[names.Length];
+        foreach (var (image, mask) in scenes)
+        {
+            for (int m = 0; m < names.Length; m++) calls[m] = [];
+            // Round-robin, starting one method later each round: on a shared machine every method meets the same load.
+            for (int r = 0; r < runs; r++)
+                for (int k = 0; k < names.Length; k++)
                 {
-                    process.Refresh();
-                    var cpu0 = process.TotalProcessorTime;
-                    sw.Restart();
-                    method.Harmonize(image, mask);
-                    double ms = sw.Elapsed.TotalMilliseconds;
-                    process.Refresh();
-                    wall.Add((ms, (process.TotalProcessorTime - cpu0).TotalMilliseconds));
+                    int m = (r + k) % names.Length;
+                    calls[m].Add(Time(methods[m], image, mask));
                 }
-                var median = wall.OrderBy(w => w.Wall).ElementAt(wall.Count / 2);
-                // On a shared machine wall time waits for other processes; the median CPU time per call does not.
-                lastCpu = wall.Select(w => w.Cpu).Order().ElementAt(wall.Count / 2);
-                cells.Add($"{median.Wall:F1} ({image.PixelCount / 1e3 / median.Wall:F0})");
+            for (int m = 0; m < names.Length; m++)
+            {
+                double wall = BenchScenes.Median(calls[m].Select(c => c.WallMs));
+                rows[m].Add($"{wall:F1} ({image.PixelCount / 1e3 / wall:F0})");
             }
-            cells.Add($"{lastCpu:F0}");
-            table.AddRow(cells.ToArray());
-            (method as IDisposable)?.Dispose();
+        }
+        for (int m = 0; m < names.Length; m++)
+        {
+            // On a shared machine wall time waits for other processes; the median CPU time per call does not.
+            rows[m].Add($"{BenchScenes.Median(calls[m].Select(c => c.CpuMs)):F0}");
+            rows[m].Add($"{BenchScenes.Median(calls[m].Select(c => (double)c.Bytes)) / 1048576:F1}");
+            rows[m].Add(ProcStat.MinorFaults() is null ? "-" : $"{BenchScenes.Median(calls[m].Select(c => (double)c.Faults)):F0}");
+            table.AddRow(rows[m].ToArray());
+            (methods[m] as IDisposable)?.Dispose();
         }
         AnsiConsole.Write(table);
     }
+
+    /// <summary>One call of <paramref name="method"/>, measured.</summary>
+    static Call Time(IHarmonizer method, RgbImage image, Mask mask)
+    {
+        var cpu0 = Environment.CpuUsage.TotalTime;
+        long bytes0 = GC.GetTotalAllocatedBytes(precise: true), faults0 = ProcStat.MinorFaults() ?? 0;
+        var sw = Stopwatch.StartNew();
+        method.Harmonize(image, mask);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        return new(ms, (Environment.CpuUsage.TotalTime - cpu0).TotalMilliseconds,
+            GC.GetTotalAllocatedBytes(precise: true) - bytes0, (ProcStat.MinorFaults() ?? 0) - faults0);
+    }
+
+    /// <summary>One timed call: wall and process CPU milliseconds, managed bytes allocated, minor page faults.</summary>
+    readonly record struct Call(double WallMs, double CpuMs, long Bytes, long Faults);
 }

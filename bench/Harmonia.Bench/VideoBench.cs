@@ -86,14 +86,8 @@ public static class VideoBench
         AnsiConsole.Write(table);
     }
 
-    /// <summary>User + system CPU seconds of this process and of its finished children (ffmpeg), from /proc/self/stat.</summary>
-    static double CpuSeconds()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // After the command name: field 3 is index 0, so utime(14)…cstime(17) are indices 11…14; clock ticks are 1/100 s on Linux.
-        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture)) / 100.0;
-    }
+    /// <summary>User + system CPU seconds of this process and of its finished children (ffmpeg).</summary>
+    static double CpuSeconds() => ProcStat.CpuSeconds() ?? throw new PlatformNotSupportedException("The video bench reads /proc/self/stat (Linux).");
 
     static void Ffmpeg(string arguments)
     {
