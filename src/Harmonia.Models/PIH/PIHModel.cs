@@ -244,10 +244,9 @@ public sealed class PIHModel : nn.Module
 
         public FrozenEncoder(string? onnx)
         {
-            Net = new ResNet18();
             var path = onnx ?? ResNet18OnnxInit.DefaultPath()
                 ?? throw new HarmoniaException("the ImageNet ResNet-18 encoder (ResNet18.onnx from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1) was not found beside the program or in the NuGet cache; run 'dotnet restore' or set HARMONIA_RESNET18_ONNX.");
-            ResNet18OnnxInit.Load(Net, path);
+            Net = ResNet18OnnxInit.Create(path);
             foreach (var p in Net.parameters()) p.requires_grad = false;
             Net.eval();
         }

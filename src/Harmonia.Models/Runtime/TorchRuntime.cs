@@ -11,6 +11,9 @@ public static class TorchRuntime
 {
     static readonly Lazy<string?> LoadError = new(TryLoad);
 
+    /// <summary>Whether TorchSharp's native library has been loaded in this process (through <see cref="EnsureAvailable"/>).</summary>
+    public static bool IsLoaded => LoadError.IsValueCreated && LoadError.Value is null;
+
     /// <summary>Throws <see cref="HarmoniaException"/> with the fix when TorchSharp cannot load.</summary>
     public static void EnsureAvailable()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Methods;
 using Harmonia.Models.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harmonia.Models.S2CRNet;
@@ -78,12 +79,12 @@ public static class S2CRNetWeights
             try { config = ConfigFrom(metadata, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape)); }
             catch (HarmoniaException e) { throw new HarmoniaException($"S2CRNet weights '{nameForErrors}': {e.Message}"); }
             if (adjust is not null) config = adjust(config);
-            var model = new S2CRNetModel(config);
+            // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
+            // ImageNet ONNX (restored with the build), converted at load into layers built without initialisation.
+            bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !tensors.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+            var model = new S2CRNetModel(config, externalEncoder ? new Device(DeviceType.META) : null);
             try
             {
-                // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
-                // ImageNet ONNX (restored with the build), converted at load.
-                bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !tensors.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
                 // A head the model never runs (Labels None or Required) may be absent from an exported file.
                 var report = StateDictIO.Load(model, tensors, strict: !externalEncoder && (config.Labels == LabelUse.Optional || metadata.Count > 0));
                 var missing = report.Missing.Where(n => !IsUnusedHead(n, config.Labels) && !(externalEncoder && n.StartsWith(ResNetPrefix, StringComparison.Ordinal))).ToList();

@@ -59,6 +59,20 @@ public sealed class ResNet18ConversionTests
     }
 
     [Fact]
+    public void Encoder_built_without_initialisation_computes_exactly_what_an_initialised_loaded_one_does()
+    {
+        using var loaded = LoadEncoder();
+        using var created = ResNet18OnnxInit.Create(ResNet18OnnxInit.DefaultPath()!);
+        created.eval();
+        var state = created.state_dict();
+        Assert.Equal(loaded.state_dict().Count, state.Count);
+        Assert.All(state, kv => Assert.Equal(TorchSharp.DeviceType.CPU, kv.Value.device_type));
+        Assert.All(created.parameters(), p => Assert.True(p.requires_grad));
+        var (planar, _) = Photo();
+        Assert.Equal(Encode(loaded, planar), Encode(created, planar));
+    }
+
+    [Fact]
     public void Encoder_matches_the_onnx_graph_on_the_same_network_input()
     {
         using var encoder = LoadEncoder();
