@@ -76,9 +76,9 @@ public static class ResNet18OnnxInit
     public static void Load(ResNet18 encoder, string onnxPath)
     {
         if (!File.Exists(onnxPath)) throw new HarmoniaException($"ResNet-18 file '{onnxPath}' does not exist (restore the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18).");
-        var bytes = File.ReadAllBytes(onnxPath);
-        var tensors = OnnxModelReader.ReadFloatInitializers(bytes);
-        var nodes = OnnxModelReader.ReadNodes(bytes);
+        using var mapped = MappedFile.Open(onnxPath, "ResNet-18 file");
+        var tensors = OnnxModelReader.ReadFloatInitializers(mapped.Memory);
+        var nodes = OnnxModelReader.ReadNodes(mapped.Memory);
 
         var layers = encoder.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         var targets = TargetNames(encoder.Blocks);
@@ -137,8 +137,7 @@ public static class ResNet18OnnxInit
             source.Bytes.Span.CopyTo(current.bytes);
             return;
         }
-        var fresh = torch.empty(source.Shape, ScalarType.Float32);
-        source.Bytes.Span.CopyTo(fresh.bytes);
+        var fresh = RawTensor.FromBytes(source.Bytes.Span, source.Shape, ScalarType.Float32);
         if (current.device_type == DeviceType.META) assign(fresh);
         else
         {

@@ -220,7 +220,7 @@ public static class SafeTensors
     {
         switch (h.DType)
         {
-            case "F32": return torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), h.Shape);
+            case "F32": return RawTensor.FromBytes(data, h.Shape, ScalarType.Float32);
             case "F64":
             {
                 var src = MemoryMarshal.Cast<byte, double>(data);
@@ -242,8 +242,8 @@ public static class SafeTensors
                 for (int i = 0; i < dst.Length; i++) dst[i] = BitConverter.Int32BitsToSingle(src[i] << 16);
                 return torch.tensor(dst, h.Shape);
             }
-            case "I64": return torch.tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), h.Shape);
-            case "I32": return torch.tensor(MemoryMarshal.Cast<byte, int>(data).ToArray(), h.Shape);
+            case "I64": return RawTensor.FromBytes(data, h.Shape, ScalarType.Int64);
+            case "I32": return RawTensor.FromBytes(data, h.Shape, ScalarType.Int32);
             case "I16": return torch.tensor(MemoryMarshal.Cast<byte, short>(data).ToArray(), h.Shape);
             case "I8": return torch.tensor(MemoryMarshal.Cast<byte, sbyte>(data).ToArray(), h.Shape);
             case "U8": return torch.tensor(data.ToArray(), h.Shape);

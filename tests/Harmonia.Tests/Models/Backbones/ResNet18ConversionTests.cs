@@ -73,6 +73,24 @@ public sealed class ResNet18ConversionTests
     }
 
     [Fact]
+    public void Empty_or_truncated_onnx_file_is_one_harmonia_error()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var folder = new TempFolder();
+        var empty = folder.File("empty.onnx");
+        File.WriteAllBytes(empty, []);
+        Assert.Contains("is empty", Assert.Throws<Harmonia.Core.Errors.HarmoniaException>(() => ResNet18OnnxInit.Create(empty)).Message);
+        var truncated = folder.File("truncated.onnx");
+        using (var source = File.OpenRead(ResNet18OnnxInit.DefaultPath()!))
+        {
+            var head = new byte[4096];
+            source.ReadExactly(head);
+            File.WriteAllBytes(truncated, head);
+        }
+        Assert.Contains("truncated", Assert.Throws<Harmonia.Core.Errors.HarmoniaException>(() => ResNet18OnnxInit.Create(truncated)).Message);
+    }
+
+    [Fact]
     public void Encoder_matches_the_onnx_graph_on_the_same_network_input()
     {
         using var encoder = LoadEncoder();
