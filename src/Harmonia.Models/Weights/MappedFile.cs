@@ -12,8 +12,8 @@ namespace Harmonia.Models.Weights;
 /// </summary>
 public sealed unsafe class MappedFile : MemoryManager<byte>
 {
-    readonly MemoryMappedFile map;
-    readonly MemoryMappedViewAccessor view;
+    readonly MemoryMappedFile? map;
+    readonly MemoryMappedViewAccessor? view;
     readonly byte* pointer;
     readonly int length;
 
@@ -26,6 +26,18 @@ public sealed unsafe class MappedFile : MemoryManager<byte>
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
         pointer = start + view.PointerOffset;
     }
+
+    MappedFile(byte* pointer, int length)
+    {
+        this.pointer = pointer;
+        this.length = length;
+    }
+
+    /// <summary>
+    /// Memory that is already mapped for the life of the process and owned elsewhere (a resource inside a loaded
+    /// assembly's image), seen as <see cref="ReadOnlyMemory{T}"/>; disposing releases nothing.
+    /// </summary>
+    public static MappedFile InPlace(byte* pointer, int length) => new(pointer, length);
 
     /// <summary>Maps <paramref name="path"/> (a regular, non-empty file below 2 GB); <paramref name="what"/> names it in errors.</summary>
     public static MappedFile Open(string path, string what)
@@ -63,9 +75,9 @@ public sealed unsafe class MappedFile : MemoryManager<byte>
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (!disposing) return;
+        if (!disposing || view is null) return;
         view.SafeMemoryMappedViewHandle.ReleasePointer();
         view.Dispose();
-        map.Dispose();
+        map?.Dispose();
     }
 }
