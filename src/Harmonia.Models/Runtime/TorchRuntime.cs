@@ -35,11 +35,7 @@ public static class TorchRuntime
         try
         {
             using var probe = torch.zeros(1);
-            // One intra-op thread per core the process may use (OpenMP would count the host's cores in a container).
-            // Only when it differs: set_num_threads also starts libtorch's pthreadpool, whose worker spins for a while
-            // (10-30 ms of CPU at start-up on 2 cores) although Harmonia's networks do not use it.
-            int threads = Math.Max(1, Environment.ProcessorCount);
-            if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
+            torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
             return null;
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException or BadImageFormatException)
