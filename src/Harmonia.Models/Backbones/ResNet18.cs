@@ -93,7 +93,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
     /// <param name="device">
     /// Where the convolution and BatchNorm tensors live; default the CPU, randomly initialised as PyTorch does.
     /// <see cref="DeviceType.META"/> gives layers without memory or initialisation, whose tensors must all be assigned
-    /// before use (<see cref="ResNet18OnnxInit.Create"/> does): the random initialisation of 16 M weights that are
+    /// before use (<see cref="ResNet18OnnxInit.Load"/> does): the random initialisation of 16 M weights that are
     /// overwritten right after costs a start-up about 70 ms.
     /// </param>
     public ResNet18(int[]? blocks = null, Device? device = null) : base(nameof(ResNet18))

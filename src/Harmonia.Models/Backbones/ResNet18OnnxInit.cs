@@ -51,25 +51,6 @@ public static class ResNet18OnnxInit
     }
 
     /// <summary>
-    /// A ready encoder from the ONNX graph at <paramref name="onnxPath"/>: built on the meta device (no memory, no
-    /// random initialisation) and given the graph's tensors, each copied once from the file's bytes.
-    /// </summary>
-    public static ResNet18 Create(string onnxPath)
-    {
-        var encoder = new ResNet18(device: new Device(DeviceType.META));
-        try
-        {
-            Load(encoder, onnxPath);
-            return encoder;
-        }
-        catch
-        {
-            encoder.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>
     /// Copies every convolution and BatchNorm of the ONNX graph at <paramref name="onnxPath"/> into
     /// <paramref name="encoder"/>: into its existing tensors, or, for layers built on the meta device, as new tensors.
     /// </summary>
