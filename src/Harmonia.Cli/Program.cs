@@ -1,3 +1,6 @@
 using Harmonia.Cli;
+using Harmonia.Cli.Infrastructure;
 
-return HarmoniaCli.Run(args);
+int exitCode = HarmoniaCli.Run(args);
+ProcessEnd.SkipNativeTeardown(exitCode);
+return exitCode;

@@ -19,16 +19,16 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     readonly Sequential? downsample;
     readonly int stride;
 
-    /// <summary>inPlanes → planes, first convolution with <paramref name="stride"/> (1 or 2).</summary>
-    public BasicBlock(long inPlanes, long planes, int stride) : base(nameof(BasicBlock))
+    /// <summary>inPlanes → planes, first convolution with <paramref name="stride"/> (1 or 2); layers on <paramref name="device"/> (see <see cref="ResNet18(int[], Device)"/>).</summary>
+    public BasicBlock(long inPlanes, long planes, int stride, Device? device = null) : base(nameof(BasicBlock))
     {
         this.stride = stride;
-        conv1 = nn.Conv2d(inPlanes, planes, 3, stride: stride, padding: stride == 1 ? 1 : 0, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
-        conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
+        conv1 = nn.Conv2d(inPlanes, planes, 3, stride: stride, padding: stride == 1 ? 1 : 0, bias: false, device: device);
+        bn1 = nn.BatchNorm2d(planes, device: device);
+        conv2 = nn.Conv2d(planes, planes, 3, padding: 1, bias: false, device: device);
+        bn2 = nn.BatchNorm2d(planes, device: device);
         if (stride != 1 || inPlanes != planes)
-            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes, 1, stride: stride, bias: false), nn.BatchNorm2d(planes));
+            downsample = nn.Sequential(nn.Conv2d(inPlanes, planes, 1, stride: stride, bias: false, device: device), nn.BatchNorm2d(planes, device: device));
         RegisterComponents();
     }
 
@@ -90,25 +90,31 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
 
     /// <summary>Builds an untrained encoder (load weights with <see cref="ResNet18OnnxInit"/> or a state dict).</summary>
     /// <param name="blocks">Basic blocks per stage (4 values); default <see cref="PackagedBlocks"/>.</param>
-    public ResNet18(int[]? blocks = null) : base(nameof(ResNet18))
+    /// <param name="device">
+    /// Where the convolution and BatchNorm tensors live; default the CPU, randomly initialised as PyTorch does.
+    /// <see cref="DeviceType.META"/> gives layers without memory or initialisation, whose tensors must all be assigned
+    /// before use (<see cref="ResNet18OnnxInit.Load"/> does): the random initialisation of 16 M weights that are
+    /// overwritten right after costs a start-up about 70 ms.
+    /// </param>
+    public ResNet18(int[]? blocks = null, Device? device = null) : base(nameof(ResNet18))
     {
         blocks ??= PackagedBlocks;
         if (blocks.Length != 4 || blocks.Any(b => b < 1 || b > 8)) throw new ArgumentException("A ResNet has 4 stages of 1 to 8 blocks.", nameof(blocks));
         Blocks = blocks;
-        conv1 = nn.Conv2d(3, 64, 7, stride: 2, bias: false);
-        bn1 = nn.BatchNorm2d(64);
-        layer1 = Stage(64, 64, 1, blocks[0]);
-        layer2 = Stage(64, 128, 2, blocks[1]);
-        layer3 = Stage(128, 256, 2, blocks[2]);
-        layer4 = Stage(256, 512, 2, blocks[3]);
+        conv1 = nn.Conv2d(3, 64, 7, stride: 2, bias: false, device: device);
+        bn1 = nn.BatchNorm2d(64, device: device);
+        layer1 = Stage(64, 64, 1, blocks[0], device);
+        layer2 = Stage(64, 128, 2, blocks[1], device);
+        layer3 = Stage(128, 256, 2, blocks[2], device);
+        layer4 = Stage(256, 512, 2, blocks[3], device);
         // x_bgr·255 − mean, written as a per-channel affine of the RGB input followed by a channel flip.
         scale = torch.full(new long[] { 1, 3, 1, 1 }, TorchScalars.Of(255));
         offset = torch.tensor(new[] { -MeanRgb[2], -MeanRgb[1], -MeanRgb[0] }).view(1, 3, 1, 1);
         RegisterComponents();
     }
 
-    static Sequential Stage(long inPlanes, long planes, int stride, int count) =>
-        nn.Sequential(Enumerable.Range(0, count).Select(i => (nn.Module<Tensor, Tensor>)new BasicBlock(i == 0 ? inPlanes : planes, planes, i == 0 ? stride : 1)).ToArray());
+    static Sequential Stage(long inPlanes, long planes, int stride, int count, Device? device) =>
+        nn.Sequential(Enumerable.Range(0, count).Select(i => (nn.Module<Tensor, Tensor>)new BasicBlock(i == 0 ? inPlanes : planes, planes, i == 0 ? stride : 1, device)).ToArray());
 
     /// <summary>The network input the weights expect: (N, 3, H, W) RGB [0, 1] → BGR 0–255 minus the mean.</summary>
     public Tensor Normalize(Tensor rgb)

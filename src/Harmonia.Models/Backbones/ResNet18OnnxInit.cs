@@ -3,6 +3,7 @@ using System.Reflection;
 using Harmonia.Core.Errors;
 using Harmonia.Models.Weights;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Harmonia.Models.Backbones;
@@ -49,51 +50,81 @@ public static class ResNet18OnnxInit
         return roots.Select(r => Path.Combine(r, PackageFolder, relative)).FirstOrDefault(File.Exists);
     }
 
-    /// <summary>Copies every convolution and BatchNorm of the ONNX graph at <paramref name="onnxPath"/> into <paramref name="encoder"/>.</summary>
+    /// <summary>
+    /// Copies every convolution and BatchNorm of the ONNX graph at <paramref name="onnxPath"/> into
+    /// <paramref name="encoder"/>: into its existing tensors, or, for layers built on the meta device, as new tensors.
+    /// </summary>
     public static void Load(ResNet18 encoder, string onnxPath)
     {
         if (!File.Exists(onnxPath)) throw new HarmoniaException($"ResNet-18 file '{onnxPath}' does not exist (restore the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18).");
-        var bytes = File.ReadAllBytes(onnxPath);
-        var tensors = OnnxModelReader.ReadInitializers(bytes);
-        var nodes = OnnxModelReader.ReadNodes(bytes);
-        var producers = new Dictionary<string, OnnxNode>();
-        foreach (var n in nodes) foreach (var o in n.Outputs) producers[o] = n;
+        using var mapped = MappedFile.Open(onnxPath, "ResNet-18 file");
+        var tensors = OnnxModelReader.ReadFloatInitializers(mapped.Memory);
+        var nodes = OnnxModelReader.ReadNodes(mapped.Memory);
 
-        var state = encoder.state_dict();
+        var layers = encoder.named_modules().ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
         var targets = TargetNames(encoder.Blocks);
         var convs = nodes.Where(n => n.OpType == "Conv").ToList();
         int expected = 1 + 2 * encoder.Blocks.Sum() + 3;
         if (convs.Count != expected) throw new HarmoniaException($"'{onnxPath}' has {convs.Count} convolutions; the encoder ({string.Join("-", encoder.Blocks)} blocks) has {expected}.");
-        var assigned = new List<string>();
+        var batchNormOf = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
+        foreach (var n in nodes)
+            if (n.OpType == "BatchNormalization" && n.Inputs.Count == 5) batchNormOf.TryAdd(n.Inputs[0], n);
         int next3x3 = 0;
+        using var _ = torch.no_grad();
         foreach (var conv in convs)
         {
             var w = Get(tensors, conv.Inputs[1]);
             string prefix;
+            if (w.Shape.Length != 4) throw new HarmoniaException($"'{onnxPath}': a convolution weight has {w.Shape.Length} dimensions, not 4.");
             if (w.Shape[2] == 7) prefix = "";
             else if (w.Shape[2] == 1) prefix = $"layer{StageOfWidth(w.Shape[0])}.0.downsample.";
-            else prefix = targets[next3x3++];
-            assigned.Add(prefix);
-            var bn = nodes.FirstOrDefault(n => n.OpType == "BatchNormalization" && n.Inputs[0] == conv.Outputs[0])
-                ?? throw new HarmoniaException($"'{onnxPath}': a convolution has no BatchNormalization after it.");
+            else if (next3x3 < targets.Count) prefix = targets[next3x3++];
+            else throw new HarmoniaException($"'{onnxPath}': more 3x3 block convolutions than the {targets.Count} of the encoder.");
+            if (!batchNormOf.TryGetValue(conv.Outputs[0], out var bn))
+                throw new HarmoniaException($"'{onnxPath}': a convolution has no BatchNormalization after it.");
             if (bn.FloatAttributes.TryGetValue("epsilon", out var eps) && Math.Abs(eps - 1e-5f) > 1e-9f)
                 throw new HarmoniaException($"'{onnxPath}': BatchNorm epsilon {eps} differs from the 1e-5 the encoder uses.");
             bool downsample = w.Shape[2] == 1;
-            string convName = prefix.Length == 0 ? "conv1" : downsample ? prefix + "0" : prefix + "conv";
-            string bnName = prefix.Length == 0 ? "bn1" : downsample ? prefix + "1" : prefix + "bn";
-            if (!downsample && prefix.Length > 0)
-            {
-                // prefix is "layerK.B.N" for the N-th (1 or 2) convolution of block B.
-                convName = prefix[..^1] + "conv" + prefix[^1];
-                bnName = prefix[..^1] + "bn" + prefix[^1];
-            }
-            Copy(state, convName + ".weight", w);
-            Copy(state, bnName + ".weight", Get(tensors, bn.Inputs[1]));
-            Copy(state, bnName + ".bias", Get(tensors, bn.Inputs[2]));
-            Copy(state, bnName + ".running_mean", Get(tensors, bn.Inputs[3]));
-            Copy(state, bnName + ".running_var", Get(tensors, bn.Inputs[4]));
+            string convName = prefix.Length == 0 ? "conv1" : downsample ? prefix + "0" : prefix[..^1] + "conv" + prefix[^1];
+            string bnName = prefix.Length == 0 ? "bn1" : downsample ? prefix + "1" : prefix[..^1] + "bn" + prefix[^1];
+            var convLayer = Layer<Conv2d>(layers, convName);
+            var bnLayer = Layer<BatchNorm2d>(layers, bnName);
+            Set(convName + ".weight", convLayer.weight, w, t => convLayer.weight = new Parameter(t));
+            Set(bnName + ".weight", bnLayer.weight, Get(tensors, bn.Inputs[1]), t => bnLayer.weight = new Parameter(t));
+            Set(bnName + ".bias", bnLayer.bias, Get(tensors, bn.Inputs[2]), t => bnLayer.bias = new Parameter(t));
+            Set(bnName + ".running_mean", bnLayer.running_mean, Get(tensors, bn.Inputs[3]), t => bnLayer.running_mean = t);
+            Set(bnName + ".running_var", bnLayer.running_var, Get(tensors, bn.Inputs[4]), t => bnLayer.running_var = t);
+            if (bnLayer.num_batches_tracked is { } count && count.device_type == DeviceType.META) bnLayer.num_batches_tracked = torch.tensor(0L);
         }
         if (next3x3 != targets.Count) throw new HarmoniaException($"'{onnxPath}': expected {targets.Count} 3x3 block convolutions, found {next3x3}.");
+        // A layer built on the meta device that the graph did not fill would fail at the first forward pass.
+        if (encoder.state_dict().FirstOrDefault(kv => kv.Value.device_type == DeviceType.META) is { Key: { } unset })
+            throw new HarmoniaException($"'{onnxPath}' left the encoder's '{unset}' unset.");
+    }
+
+    static T Layer<T>(Dictionary<string, nn.Module> layers, string name) where T : nn.Module =>
+        layers.TryGetValue(name, out var m) && m is T layer ? layer : throw new HarmoniaException($"The encoder has no layer '{name}'.");
+
+    /// <summary>
+    /// Fills the tensor <paramref name="name"/> from <paramref name="source"/>: copied into <paramref name="current"/>
+    /// when it has memory, else a new tensor handed to <paramref name="assign"/>.
+    /// </summary>
+    static void Set(string name, Tensor? current, OnnxFloatTensor source, Action<Tensor> assign)
+    {
+        if (current is null) throw new HarmoniaException($"The encoder has no tensor '{name}'.");
+        if (!current.shape.SequenceEqual(source.Shape)) throw new HarmoniaException($"'{name}': ONNX shape [{string.Join(",", source.Shape)}] differs from [{string.Join(",", current.shape)}].");
+        if (current.device_type != DeviceType.META && current.dtype == ScalarType.Float32 && current.is_contiguous())
+        {
+            source.Bytes.Span.CopyTo(current.bytes);
+            return;
+        }
+        var fresh = RawTensor.FromBytes(source.Bytes.Span, source.Shape, ScalarType.Float32);
+        if (current.device_type == DeviceType.META) assign(fresh);
+        else
+        {
+            current.copy_(fresh);
+            fresh.Dispose();
+        }
     }
 
     /// <summary>"layerK.B.N" for stage K, block B and convolution N (1/2), in graph order.</summary>
@@ -115,15 +146,6 @@ public static class ResNet18OnnxInit
         _ => throw new HarmoniaException($"Unexpected downsample width {channels} in the ResNet-18 graph."),
     };
 
-    static (long[] Shape, float[] Data) Get(Dictionary<string, (long[] Shape, float[] Data)> tensors, string name) =>
+    static OnnxFloatTensor Get(Dictionary<string, OnnxFloatTensor> tensors, string name) =>
         tensors.TryGetValue(name, out var t) ? t : throw new HarmoniaException($"The ResNet-18 ONNX graph has no initializer '{name}'.");
-
-    static void Copy(Dictionary<string, Tensor> target, string name, (long[] Shape, float[] Data) source)
-    {
-        if (!target.TryGetValue(name, out var t)) throw new HarmoniaException($"The encoder has no parameter '{name}'.");
-        if (!t.shape.SequenceEqual(source.Shape)) throw new HarmoniaException($"'{name}': ONNX shape [{string.Join(",", source.Shape)}] differs from [{string.Join(",", t.shape)}].");
-        using var _ = torch.no_grad();
-        using var src = torch.tensor(source.Data).view(t.shape);
-        t.copy_(src);
-    }
 }

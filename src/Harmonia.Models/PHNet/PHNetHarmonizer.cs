@@ -42,21 +42,24 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
     {
         this.transfer = transfer;
-        TorchRuntime.EnsureAvailable();
-        var tensors = WeightsFile.Read(modelPath, out var metadata);
+        // libtorch loads on another thread while the file is read and its configuration checked.
+        TorchRuntime.StartLoading();
+        var content = WeightsFile.Open(modelPath);
+        var metadata = content.Metadata;
+        // Every metadata number is checked before the network is built from the file.
+        this.workingSize = workingSize > 0 ? workingSize
+            : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
+        PHNetConfig config;
         try
         {
-            // Every metadata number is checked before the network is built from the file.
-            this.workingSize = workingSize > 0 ? workingSize
-                : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
-            var shapes = tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape);
-            PHNetConfig config;
-            try
-            {
-                config = PHNetConfigMetadata.FromMetadata(metadata)
-                         ?? (PHNetOfficialConfig.IsOfficial(shapes) ? PHNetOfficialConfig.FromShapes(shapes) : PHNetConfig.Official);
-            }
-            catch (HarmoniaException e) { throw new HarmoniaException($"PHNet weights '{modelPath}': {e.Message}"); }
+            config = PHNetConfigMetadata.FromMetadata(metadata)
+                     ?? (PHNetOfficialConfig.IsOfficial(content.Shapes) ? PHNetOfficialConfig.FromShapes(content.Shapes) : PHNetConfig.Official);
+        }
+        catch (HarmoniaException e) { throw new HarmoniaException($"PHNet weights '{modelPath}': {e.Message}"); }
+        TorchRuntime.EnsureAvailable();
+        var tensors = content.CreateTensors();
+        try
+        {
             model = new PHNetModel(config);
             try { StateDictIO.Load(model, tensors); }
             catch (HarmoniaException e) { throw new HarmoniaException($"Weights '{modelPath}': {e.Message}"); }

@@ -97,7 +97,8 @@ public static class PIHWeights
             PIHConfig config;
             try { config = PIHConfig.FromMetadata(metadata); }
             catch (HarmoniaException e) { throw new HarmoniaException($"PIH weights '{path}': {e.Message}"); }
-            var model = new PIHModel(config);
+            // The weights follow: the encoder is built without random initialisation.
+            var model = new PIHModel(config, encoderDevice: new Device(DeviceType.META));
             try { StateDictIO.Load(model, tensors, strict: true); }
             catch (HarmoniaException e)
             {

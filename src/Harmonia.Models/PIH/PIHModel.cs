@@ -160,7 +160,14 @@ public sealed class PIHModel : nn.Module
     /// Builds the model with fresh heads (curves at the identity, gain near 1) and the packaged ImageNet ResNet-18
     /// (from <paramref name="encoderOnnx"/>, default the restored <c>ResNet18.onnx</c>).
     /// </summary>
-    public PIHModel(PIHConfig config, string? encoderOnnx = null) : base(nameof(PIHModel))
+    /// <param name="config">The configuration.</param>
+    /// <param name="encoderOnnx">The encoder's ONNX file; default the restored one.</param>
+    /// <param name="encoderDevice">
+    /// Where the encoder's layers are built before the ONNX fills them: default the CPU with PyTorch's random
+    /// initialisation (which draws from the random generator, so a training run's later draws stay as they were);
+    /// the meta device skips it (a model whose weights are loaded right after: start-up).
+    /// </param>
+    public PIHModel(PIHConfig config, string? encoderOnnx = null, Device? encoderDevice = null) : base(nameof(PIHModel))
     {
         Config = config;
         PL = new CurveNet(2L * FeatureWidth, config.Hidden, config.Nodes);
@@ -168,7 +175,7 @@ public sealed class PIHModel : nn.Module
         PL.InitializeIdentity(config.Nodes);
         // Gain starts near 1 (sigmoid(3) = 0.95: gain 0.976 at offset 0.5); the free residual starts at 0.
         gainnet.InitializeOutput(config.FreePixel ? 0 : 3);
-        encoder = new FrozenEncoder(encoderOnnx);
+        encoder = new FrozenEncoder(encoderOnnx, encoderDevice);
         RegisterComponents();
     }
 
@@ -242,12 +249,17 @@ public sealed class PIHModel : nn.Module
     {
         public ResNet18 Net { get; }
 
-        public FrozenEncoder(string? onnx)
+        public FrozenEncoder(string? onnx, Device? device)
         {
-            Net = new ResNet18();
             var path = onnx ?? ResNet18OnnxInit.DefaultPath()
                 ?? throw new HarmoniaException("the ImageNet ResNet-18 encoder (ResNet18.onnx from the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1) was not found beside the program or in the NuGet cache; run 'dotnet restore' or set HARMONIA_RESNET18_ONNX.");
-            ResNet18OnnxInit.Load(Net, path);
+            Net = new ResNet18(device: device);
+            try { ResNet18OnnxInit.Load(Net, path); }
+            catch
+            {
+                Net.Dispose();
+                throw;
+            }
             foreach (var p in Net.parameters()) p.requires_grad = false;
             Net.eval();
         }

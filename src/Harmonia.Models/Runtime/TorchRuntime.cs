@@ -11,6 +11,19 @@ public static class TorchRuntime
 {
     static readonly Lazy<string?> LoadError = new(TryLoad);
 
+    /// <summary>Whether TorchSharp's native library has been loaded in this process (through <see cref="EnsureAvailable"/>).</summary>
+    public static bool IsLoaded => LoadError.IsValueCreated && LoadError.Value is null;
+
+    /// <summary>
+    /// Starts loading TorchSharp's native library on a pool thread (once), so work that needs no libtorch — reading
+    /// and checking a weights file — runs during the load (about 0.2 s of libtorch's static initialisation);
+    /// <see cref="EnsureAvailable"/> then waits for it.
+    /// </summary>
+    public static void StartLoading()
+    {
+        if (!LoadError.IsValueCreated) _ = Task.Run(() => LoadError.Value);
+    }
+
     /// <summary>Throws <see cref="HarmoniaException"/> with the fix when TorchSharp cannot load.</summary>
     public static void EnsureAvailable()
     {

@@ -25,7 +25,8 @@ public static class S2CRNetMethod
 
     static IHarmonizer Create(MethodSettings settings)
     {
-        TorchRuntime.EnsureAvailable();
+        // libtorch loads on another thread while the weights are read and checked (S2CRNetWeights waits for it).
+        TorchRuntime.StartLoading();
         SemanticClass? label = null;
         var labelName = settings.GetString("label", "")!;
         try { if (labelName.Length > 0) label = SemanticLabels.Parse(labelName); }

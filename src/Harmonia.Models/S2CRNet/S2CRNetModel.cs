@@ -48,10 +48,15 @@ public sealed class S2CRNetModel : nn.Module
     public S2CRNetConfig Config { get; }
 
     /// <summary>Builds an untrained model (trunk with PyTorch's default init; heads near identity when softplus).</summary>
-    public S2CRNetModel(S2CRNetConfig config) : base("S2CRNet")
+    /// <param name="config">The configuration.</param>
+    /// <param name="encoderDevice">
+    /// Where a ResNet-18 encoder's layers are built (default the CPU, randomly initialised); the meta device when its
+    /// weights are assigned right after (<see cref="Backbones.ResNet18OnnxInit.Load"/>), which skips the initialisation.
+    /// </param>
+    public S2CRNetModel(S2CRNetConfig config, Device? encoderDevice = null) : base("S2CRNet")
     {
         Config = config;
-        if (config.Backbone == S2CRNetBackbone.ResNet18) resnet18 = new Backbones.ResNet18();
+        if (config.Backbone == S2CRNetBackbone.ResNet18) resnet18 = new Backbones.ResNet18(device: encoderDevice);
         else if (config.Backbone == S2CRNetBackbone.SqueezeNet) squeezenet1_1 = SqueezeNetTrunk.Create();
         fusion = new CurveCascade(config.Stages, config.Levels, config.FeatureWidth, config.Hidden);
         RegisterComponents();

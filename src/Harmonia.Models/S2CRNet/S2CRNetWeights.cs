@@ -2,6 +2,7 @@ using System.Globalization;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Methods;
 using Harmonia.Models.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harmonia.Models.S2CRNet;
@@ -47,44 +48,52 @@ public static class S2CRNetWeights
     /// Loads a model from a file: safetensors, or a PyTorch <c>torch.save</c> file (<c>.pth</c>, <c>.pt</c>, a training
     /// checkpoint with <c>state_dict</c>, <c>module.</c> names), chosen by content (<see cref="WeightsFile"/>).
     /// </summary>
-    public static S2CRNetModel Load(string path, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
-    {
-        var tensors = WeightsFile.Read(path, out var metadata);
-        return Build(tensors, metadata, path, adjust);
-    }
+    public static S2CRNetModel Load(string path, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null) =>
+        Build(WeightsFile.Open(path), path, adjust);
 
     /// <summary>Loads the embedded default model; throws when none was embedded.</summary>
-    public static S2CRNetModel LoadEmbedded(Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
+    public static unsafe S2CRNetModel LoadEmbedded(Func<S2CRNetConfig, S2CRNetConfig>? adjust = null)
     {
+        const string name = "embedded s2crnet-c";
         using var stream = typeof(S2CRNetWeights).Assembly.GetManifestResourceStream(EmbeddedName)
             ?? throw new HarmoniaException("This build has no embedded S2CRNet weights: pass --model FILE (models/s2crnet-c.safetensors).");
+        // The resource lies in the mapped assembly image, which stays mapped: parsed where it is, not copied (6.6 MB).
+        if (stream is UnmanagedMemoryStream mapped)
+            return Build(SafeTensors.Parse(MappedFile.InPlace(mapped.PositionPointer, checked((int)mapped.Length)).Memory, name), name, adjust);
         using var memory = new MemoryStream();
         stream.CopyTo(memory);
-        return Load(memory.ToArray(), "embedded s2crnet-c", adjust);
+        return Load(memory.ToArray(), name, adjust);
     }
 
     /// <summary>Parses safetensors bytes into a model built from their metadata (then <paramref name="adjust"/>).</summary>
     public static S2CRNetModel Load(byte[] bytes, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust = null) =>
-        Build(SafeTensors.Deserialize(bytes, out var metadata, nameForErrors), metadata, nameForErrors, adjust);
+        Build(SafeTensors.Parse(bytes, nameForErrors), nameForErrors, adjust);
 
-    /// <summary>Builds the model a state dict describes and loads it (strictly); disposes <paramref name="raw"/>.</summary>
-    static S2CRNetModel Build(Dictionary<string, Tensor> raw, IReadOnlyDictionary<string, string> metadata, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust)
+    /// <summary>
+    /// Builds the model a weights file describes and loads it (strictly). The configuration comes from names, shapes
+    /// and metadata, before libtorch is needed; the tensors are made (and disposed) after.
+    /// </summary>
+    static S2CRNetModel Build(WeightsContent content, string nameForErrors, Func<S2CRNetConfig, S2CRNetConfig>? adjust)
     {
+        static string Unprefixed(string name) => name.StartsWith("module.", StringComparison.Ordinal) ? name["module.".Length..] : name;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var (k, v) in content.Shapes) shapes[Unprefixed(k)] = v;
+        var metadata = content.Metadata;
+        S2CRNetConfig config;
+        try { config = ConfigFrom(metadata, shapes); }
+        catch (HarmoniaException e) { throw new HarmoniaException($"S2CRNet weights '{nameForErrors}': {e.Message}"); }
+        if (adjust is not null) config = adjust(config);
+        // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
+        // ImageNet ONNX (restored with the build), converted at load into layers built without initialisation.
+        bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !shapes.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
+        Runtime.TorchRuntime.EnsureAvailable();
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (k, v) in raw) tensors[k.StartsWith("module.", StringComparison.Ordinal) ? k["module.".Length..] : k] = v;
+        foreach (var (k, v) in content.CreateTensors()) tensors[Unprefixed(k)] = v;
         try
         {
-            S2CRNetConfig config;
-            try { config = ConfigFrom(metadata, tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape)); }
-            catch (HarmoniaException e) { throw new HarmoniaException($"S2CRNet weights '{nameForErrors}': {e.Message}"); }
-            if (adjust is not null) config = adjust(config);
-            var model = new S2CRNetModel(config);
+            var model = new S2CRNetModel(config, externalEncoder ? new Device(DeviceType.META) : null);
             try
             {
-                // A ResNet-18 model trained with a frozen encoder ships its heads only: the encoder is the packaged
-                // ImageNet ONNX (restored with the build), converted at load.
-                bool externalEncoder = config.Backbone == S2CRNetBackbone.ResNet18 && !tensors.Keys.Any(k => k.StartsWith(ResNetPrefix, StringComparison.Ordinal));
-                // A head the model never runs (Labels None or Required) may be absent from an exported file.
                 var report = StateDictIO.Load(model, tensors, strict: !externalEncoder && (config.Labels == LabelUse.Optional || metadata.Count > 0));
                 var missing = report.Missing.Where(n => !IsUnusedHead(n, config.Labels) && !(externalEncoder && n.StartsWith(ResNetPrefix, StringComparison.Ordinal))).ToList();
                 if (report.Unexpected.Count > 0 || missing.Count > 0)

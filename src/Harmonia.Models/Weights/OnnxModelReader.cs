@@ -13,6 +13,15 @@ namespace Harmonia.Models.Weights;
 public sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
     IReadOnlyDictionary<string, float> FloatAttributes, IReadOnlyDictionary<string, long[]> IntsAttributes);
 
+/// <summary>A FLOAT initializer of an ONNX graph: its dims and its data as little-endian float32 bytes.</summary>
+/// <param name="Shape">The initializer's dims.</param>
+/// <param name="Bytes">4 · Π Shape bytes (a slice of the model, not a copy).</param>
+public readonly record struct OnnxFloatTensor(long[] Shape, ReadOnlyMemory<byte> Bytes)
+{
+    /// <summary>The values as a new array.</summary>
+    public float[] ToArray() => MemoryMarshal.Cast<byte, float>(Bytes.Span).ToArray();
+}
+
 /// <summary>
 /// Reads what weight conversion needs from an ONNX <c>ModelProto</c> without a protobuf dependency: the FLOAT
 /// initializers (GraphProto field 5) and the nodes in graph order (GraphProto field 1). ONNX Runtime runs models but
@@ -21,17 +30,24 @@ public sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IRead
 public static class OnnxModelReader
 {
     /// <summary>Name → (dims, float data) for every FLOAT initializer (raw_data or float_data).</summary>
-    public static Dictionary<string, (long[] Shape, float[] Data)> ReadInitializers(byte[] model)
+    public static Dictionary<string, (long[] Shape, float[] Data)> ReadInitializers(byte[] model) =>
+        ReadFloatInitializers(model).ToDictionary(kv => kv.Key, kv => (kv.Value.Shape, kv.Value.ToArray()));
+
+    /// <summary>
+    /// Name → <see cref="OnnxFloatTensor"/> for every FLOAT initializer, its data a slice of <paramref name="model"/>
+    /// (nothing copied: a converter copies each tensor once, straight into its destination).
+    /// </summary>
+    public static Dictionary<string, OnnxFloatTensor> ReadFloatInitializers(ReadOnlyMemory<byte> model)
     {
-        var result = new Dictionary<string, (long[], float[])>();
+        var result = new Dictionary<string, OnnxFloatTensor>(StringComparer.Ordinal);
         foreach (var graph in Graphs(model))
             foreach (var (field, tensor) in LengthDelimited(graph))
-                if (field == 5 && ParseTensor(tensor) is { } t) result[t.Name] = (t.Shape, t.Data);
+                if (field == 5 && ParseTensor(tensor) is { } t) result[t.Name] = t.Tensor;
         return result;
     }
 
     /// <summary>The graph's nodes in file order (ONNX requires topological order).</summary>
-    public static List<OnnxNode> ReadNodes(byte[] model)
+    public static List<OnnxNode> ReadNodes(ReadOnlyMemory<byte> model)
     {
         var nodes = new List<OnnxNode>();
         foreach (var graph in Graphs(model))
@@ -40,7 +56,7 @@ public static class OnnxModelReader
         return nodes;
     }
 
-    static IEnumerable<ReadOnlyMemory<byte>> Graphs(byte[] model)
+    static IEnumerable<ReadOnlyMemory<byte>> Graphs(ReadOnlyMemory<byte> model)
     {
         foreach (var (field, graph) in LengthDelimited(model))
             if (field == 7) yield return graph;
@@ -103,12 +119,12 @@ public static class OnnxModelReader
         if (list.Count > 0) ints[name] = list.ToArray();
     }
 
-    static (string Name, long[] Shape, float[] Data)? ParseTensor(ReadOnlyMemory<byte> bytes)
+    static (string Name, OnnxFloatTensor Tensor)? ParseTensor(ReadOnlyMemory<byte> bytes)
     {
         var dims = new List<long>();
         string name = "";
         int dataType = 0;
-        float[]? data = null;
+        ReadOnlyMemory<byte>? data = null;
         var span = bytes.Span;
         int i = 0;
         while (i < span.Length)
@@ -128,13 +144,23 @@ public static class OnnxModelReader
                 i += len;
                 if (field == 1) { int j = 0; while (j < payload.Length) dims.Add((long)Varint(payload, ref j)); }
                 else if (field == 8) name = Encoding.UTF8.GetString(payload);
-                else if (field is 9 or 4) data = MemoryMarshal.Cast<byte, float>(payload).ToArray();
+                // raw_data (9) and packed float_data (4) both hold little-endian float32s.
+                else if (field is 9 or 4) data = bytes.Slice(i - len, len);
             }
             else if (wire == 5) i += 4;
             else if (wire == 1) i += 8;
             else throw new HarmoniaException("The ONNX file is not a valid protobuf.");
         }
-        return dataType == 1 && data is not null ? (name, dims.ToArray(), data) : null;
+        if (dataType != 1 || data is not { } raw) return null;
+        var shape = dims.ToArray();
+        long count = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0 || (d > 0 && count > raw.Length / d)) { count = -1; break; }
+            count *= d;
+        }
+        if (count * sizeof(float) != raw.Length) throw new HarmoniaException($"The ONNX initializer '{name}' has {raw.Length} bytes for shape [{string.Join(",", shape)}].");
+        return (name, new OnnxFloatTensor(shape, raw));
     }
 
     static IEnumerable<(int Field, ReadOnlyMemory<byte> Payload)> LengthDelimited(ReadOnlyMemory<byte> bytes)

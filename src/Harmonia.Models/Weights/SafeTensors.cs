@@ -101,9 +101,23 @@ public static class SafeTensors
     }
 
     /// <summary>Parses safetensors bytes. Throws <see cref="HarmoniaException"/> naming <paramref name="nameForErrors"/> when malformed.</summary>
-    public static Dictionary<string, Tensor> Deserialize(ReadOnlySpan<byte> bytes, out IReadOnlyDictionary<string, string> metadata, string nameForErrors = "safetensors data")
+    public static Dictionary<string, Tensor> Deserialize(ReadOnlySpan<byte> bytes, out IReadOnlyDictionary<string, string> metadata, string nameForErrors = "safetensors data") =>
+        CreateTensors(ParseHeader(bytes, out metadata, out long dataStart, nameForErrors), bytes, dataStart, nameForErrors);
+
+    /// <summary>
+    /// Checks and parses the header of safetensors <paramref name="bytes"/> without making tensors (no libtorch needed,
+    /// so it can run while libtorch loads); <see cref="WeightsContent.CreateTensors"/> makes them from the same bytes.
+    /// </summary>
+    public static WeightsContent Parse(ReadOnlyMemory<byte> bytes, string nameForErrors)
     {
-        var headers = ParseHeader(bytes, out metadata, out long dataStart, nameForErrors);
+        var headers = ParseHeader(bytes.Span, out var metadata, out long dataStart, nameForErrors);
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var h in headers) shapes[h.Name] = h.Shape;
+        return new WeightsContent(metadata, shapes, () => CreateTensors(headers, bytes.Span, dataStart, nameForErrors));
+    }
+
+    static Dictionary<string, Tensor> CreateTensors(List<Header> headers, ReadOnlySpan<byte> bytes, long dataStart, string nameForErrors)
+    {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
@@ -220,7 +234,7 @@ public static class SafeTensors
     {
         switch (h.DType)
         {
-            case "F32": return torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), h.Shape);
+            case "F32": return RawTensor.FromBytes(data, h.Shape, ScalarType.Float32);
             case "F64":
             {
                 var src = MemoryMarshal.Cast<byte, double>(data);
@@ -242,8 +256,8 @@ public static class SafeTensors
                 for (int i = 0; i < dst.Length; i++) dst[i] = BitConverter.Int32BitsToSingle(src[i] << 16);
                 return torch.tensor(dst, h.Shape);
             }
-            case "I64": return torch.tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), h.Shape);
-            case "I32": return torch.tensor(MemoryMarshal.Cast<byte, int>(data).ToArray(), h.Shape);
+            case "I64": return RawTensor.FromBytes(data, h.Shape, ScalarType.Int64);
+            case "I32": return RawTensor.FromBytes(data, h.Shape, ScalarType.Int32);
             case "I16": return torch.tensor(MemoryMarshal.Cast<byte, short>(data).ToArray(), h.Shape);
             case "I8": return torch.tensor(MemoryMarshal.Cast<byte, sbyte>(data).ToArray(), h.Shape);
             case "U8": return torch.tensor(data.ToArray(), h.Shape);

@@ -1,3 +1,5 @@
+using Harmonia.Core.Files;
+using Harmonia.Models.Runtime;
 using static TorchSharp.torch;
 
 namespace Harmonia.Models.Weights;
@@ -40,6 +42,21 @@ public static class WeightsFile
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as <see cref="Read"/> does, but a safetensors file only as far as its header: names,
+    /// shapes and metadata are known (and checked) before libtorch is needed, and the tensors are made by
+    /// <see cref="WeightsContent.CreateTensors"/>. A PyTorch file is read whole (its reader needs libtorch).
+    /// </summary>
+    public static WeightsContent Open(string path)
+    {
+        if (IsPyTorch(path))
+        {
+            TorchRuntime.EnsureAvailable();
+            return WeightsContent.Of(PyTorchCheckpoint.ReadStateDict(path), new Dictionary<string, string>());
+        }
+        return SafeTensors.Parse(InputFile.ReadAllBytes(path, SafeTensors.MaxFileBytes, "weights file"), path);
     }
 
     static readonly string[] PyTorchExtensions = [".pth", ".pt", ".tar", ".ckpt", ".bin"];

@@ -84,6 +84,23 @@ public sealed class HarmonizeCommandTests : IDisposable
     }
 
     [Fact]
+    public void Learned_method_runs_keep_their_output_lines_and_exit_codes()
+    {
+        // Once TorchSharp is loaded the process ends without libtorch's teardown (Cli/Infrastructure/ProcessEnd):
+        // what it printed, the exit code and the written file must all be there.
+        var output = tmp.File("learned.png");
+        var r = CliProcess.Run("harmonize", composite, mask, "-o", output, "-m", "phnet");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.StartsWith("Wrote ", r.StdOut.Trim());
+        Assert.Equal((48, 40), ImageCodec.ReadSize(output));
+        var bad = tmp.File("bad.safetensors");
+        File.WriteAllBytes(bad, new byte[16]);
+        var failed = tmp.File("failed.png");
+        CliAssert.OneLine(CliProcess.Run("harmonize", composite, mask, "-o", failed, "-m", "phnet", "--model", bad), 1, "bad.safetensors");
+        Assert.False(File.Exists(failed));
+    }
+
+    [Fact]
     public void Missing_composite_fails_with_one_line_and_no_output()
     {
         var output = tmp.File("out.png");

@@ -51,6 +51,16 @@ public sealed class ResNet18ConversionTests
         return encoder.Pooled(tensor(planar, [1, 3, Side, Side])).Stages[3].data<float>().ToArray();
     }
 
+    /// <summary>The graph's own input: BGR 0–255 minus the per-channel mean (what ResNet18.Normalize produces).</summary>
+    static float[] NetworkInput(float[] planar)
+    {
+        float[] bgr = new float[planar.Length];
+        int plane = Side * Side;
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < plane; i++) bgr[c * plane + i] = planar[(2 - c) * plane + i] * 255f - ResNet18.MeanRgb[2 - c];
+        return bgr;
+    }
+
     static double MaxRelativeError(float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -59,16 +69,45 @@ public sealed class ResNet18ConversionTests
     }
 
     [Fact]
+    public void Encoder_built_without_initialisation_matches_the_onnx_graph_and_holds_only_cpu_tensors()
+    {
+        // Built on the meta device, so no random numbers are drawn (other tests' seeded runs share the generator).
+        TorchRuntime.EnsureAvailable();
+        using var encoder = new ResNet18(device: new TorchSharp.torch.Device(TorchSharp.DeviceType.META));
+        ResNet18OnnxInit.Load(encoder, ResNet18OnnxInit.DefaultPath()!);
+        encoder.eval();
+        Assert.All(encoder.state_dict(), kv => Assert.Equal(TorchSharp.DeviceType.CPU, kv.Value.device_type));
+        Assert.All(encoder.parameters(), p => Assert.True(p.requires_grad));
+        var (planar, _) = Photo();
+        var reference = RunOnnx(ResNet18OnnxInit.DefaultPath()!, "", NetworkInput(planar));
+        double error = MaxRelativeError(reference, Encode(encoder, planar));
+        Assert.True(error < 1e-4, $"max |Δ| / max |ref| = {error:E2} (tolerance 1e-4)");
+    }
+
+    [Fact]
+    public void Empty_or_truncated_onnx_file_is_one_harmonia_error()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var folder = new TempFolder();
+        var empty = folder.File("empty.onnx");
+        File.WriteAllBytes(empty, []);
+        Assert.Contains("is empty", Assert.Throws<Harmonia.Core.Errors.HarmoniaException>(() => ResNet18OnnxInit.Load(new ResNet18(device: new TorchSharp.torch.Device(TorchSharp.DeviceType.META)), empty)).Message);
+        var truncated = folder.File("truncated.onnx");
+        using (var source = File.OpenRead(ResNet18OnnxInit.DefaultPath()!))
+        {
+            var head = new byte[4096];
+            source.ReadExactly(head);
+            File.WriteAllBytes(truncated, head);
+        }
+        Assert.Contains("truncated", Assert.Throws<Harmonia.Core.Errors.HarmoniaException>(() => ResNet18OnnxInit.Load(new ResNet18(device: new TorchSharp.torch.Device(TorchSharp.DeviceType.META)), truncated)).Message);
+    }
+
+    [Fact]
     public void Encoder_matches_the_onnx_graph_on_the_same_network_input()
     {
         using var encoder = LoadEncoder();
         var (planar, _) = Photo();
-        // The graph's own input: BGR 0–255 minus the per-channel mean (what ResNet18.Normalize produces).
-        float[] bgr = new float[planar.Length];
-        int plane = Side * Side;
-        for (int c = 0; c < 3; c++)
-            for (int i = 0; i < plane; i++) bgr[c * plane + i] = planar[(2 - c) * plane + i] * 255f - ResNet18.MeanRgb[2 - c];
-        var reference = RunOnnx(ResNet18OnnxInit.DefaultPath()!, "", bgr);
+        var reference = RunOnnx(ResNet18OnnxInit.DefaultPath()!, "", NetworkInput(planar));
         var ours = Encode(encoder, planar);
         Assert.Equal(512, reference.Length);
         double error = MaxRelativeError(reference, ours);

@@ -26,6 +26,24 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void Parse_gives_names_shapes_and_metadata_first_and_the_same_tensors_on_demand()
+    {
+        using var scope = NewDisposeScope();
+        var a = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3) / 3;
+        var bytes = SafeTensors.Serialize([new("w", a), new("n", torch.tensor(new long[] { 7 }))], new Dictionary<string, string> { ["k"] = "v" });
+        var content = SafeTensors.Parse(bytes, "x");
+        Assert.Equal("v", content.Metadata["k"]);
+        Assert.Equal(new long[] { 2, 3 }, content.Shapes["w"]);
+        Assert.Equal(new long[] { 1 }, content.Shapes["n"]);
+        var tensors = content.CreateTensors();
+        Assert.Equal(a.data<float>().ToArray(), tensors["w"].data<float>().ToArray());
+        Assert.Equal(new long[] { 7 }, tensors["n"].data<long>().ToArray());
+        var broken = (byte[])bytes.Clone();
+        broken[10] = (byte)'!';
+        Assert.Throws<HarmoniaException>(() => SafeTensors.Parse(broken, "broken"));
+    }
+
+    [Fact]
     public void Hand_written_file_with_f32_f16_bf16_f64_loads_the_right_values()
     {
         // Header written by hand, data offsets counted by hand: w F32 [2] (8 bytes), h F16 [2] (4), g BF16 [1] (2), d F64 [1] (8).
