@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Harmonia.Core.Rendering;
 
 /// <summary>
@@ -49,6 +50,7 @@ public sealed class ChannelLut : IColorTransform
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         ReadOnlySpan<byte> r = table.AsSpan(0, 256), g = table.AsSpan(256, 256), b = table.AsSpan(512, 256);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Harmonia.Core.Rendering;
 
 /// <summary>
@@ -53,6 +54,7 @@ public sealed class ColorTransformMap : IForegroundMap, IForegroundRows
     public void BeginRow(int y, Span<float> scratch) { }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Map(int y, int x, ReadOnlySpan<byte> source, Span<byte> foreground, ReadOnlySpan<float> scratch)
     {
         Transform.Apply(source, foreground);

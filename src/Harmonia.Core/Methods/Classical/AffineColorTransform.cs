@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Harmonia.Core.Color;
 using Harmonia.Core.Rendering;
 
@@ -32,6 +33,7 @@ public sealed class AffineColorTransform : IColorTransform
         new(matrix, targetMean - matrix * sourceMean);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         for (int i = 0; i + 2 < source.Length; i += 3)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Harmonia.Core.Color;
 using Harmonia.Core.Imaging;
@@ -34,6 +35,7 @@ public static class LogLmsStatistics
     {
         public int StateLength => 2 * MomentSums.Length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int y, Span<double> acc) =>
             GatherRow(image.Row(y), mask.Alpha.AsSpan(y * image.Width, image.Width), q, eps, mask.Threshold, acc);
 
@@ -44,6 +46,7 @@ public static class LogLmsStatistics
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void GatherRow(ReadOnlySpan<byte> row, ReadOnlySpan<float> alpha, float[] q, float eps, float threshold, Span<double> acc)
     {
         int w = alpha.Length, x = 0;
@@ -89,6 +92,7 @@ public static class LogLmsStatistics
     }
 
     /// <summary>Adds the lanes selected by <paramref name="select"/> (all-ones bits) into the 10 running sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Accumulate(Span<Vector256<float>> s, Vector256<float> select, Vector256<float> one, Vector256<float> u0, Vector256<float> u1, Vector256<float> u2)
     {
         // Zeroed lanes contribute 0 to sums and products alike.
@@ -101,6 +105,7 @@ public static class LogLmsStatistics
         s[7] += b * b; s[8] += b * c; s[9] += c * c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Flush(Span<Vector256<float>> s, Span<double> acc, int offset)
     {
         for (int i = 0; i < MomentSums.Length; i++)

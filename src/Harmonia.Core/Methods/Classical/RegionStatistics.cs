@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Parallelism;
@@ -69,6 +70,7 @@ public static class RegionStatistics
     {
         public int StateLength => totals.Length;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int y, Span<long> acc)
         {
             int w = image.Width;
@@ -98,6 +100,7 @@ public static class RegionStatistics
     {
         public int StateLength => 2 * 768;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Invoke(int y, Span<long> acc)
         {
             int w = image.Width;
