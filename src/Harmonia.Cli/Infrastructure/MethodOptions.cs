@@ -2,6 +2,7 @@ using System.CommandLine;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
+using Harmonia.Core.Registry;
 using Harmonia.Models;
 
 namespace Harmonia.Cli.Infrastructure;
@@ -12,7 +13,7 @@ public sealed class MethodOptions
     /// <summary>Method name from the registry.</summary>
     public Option<string> Method { get; } = new("--method", "-m")
     {
-        Description = $"Harmonization method (see 'harmonia methods'). Default: the method a Harmonia weights file given as model names, else {MethodCatalog.DefaultMethod}.",
+        Description = $"Harmonization method (see 'harmonia methods'). Default: the method named in the metadata of a Harmonia weights file given as model, else {MethodCatalog.DefaultMethod}.",
         DefaultValueFactory = _ => MethodCatalog.DefaultMethod,
     };
 
@@ -42,7 +43,8 @@ public sealed class MethodOptions
     public IHarmonizer CreateMethod(ParseResult parsed, MethodSettings? extra = null)
     {
         var settings = Settings(parsed, extra);
-        return WithWarnings(MethodCatalog.CreateDefault().Create(MethodName(parsed, settings), settings));
+        var registry = MethodCatalog.CreateDefault();
+        return WithWarnings(registry.Create(MethodName(parsed, settings, registry), settings));
     }
 
     /// <summary>
@@ -50,13 +52,13 @@ public sealed class MethodOptions
     /// (so <c>--model models/s2crnet-c-v1.safetensors</c> keeps meaning s2crnet while the default is another method),
     /// else the default.
     /// </summary>
-    public string MethodName(ParseResult parsed) => MethodName(parsed, Settings(parsed, null));
+    public string MethodName(ParseResult parsed) => MethodName(parsed, Settings(parsed, null), MethodCatalog.CreateDefault());
 
-    string MethodName(ParseResult parsed, MethodSettings settings)
+    string MethodName(ParseResult parsed, MethodSettings settings, NamedRegistry<HarmonizerDescriptor> registry)
     {
         if (parsed.GetResult(Method) is { Implicit: false }) return parsed.GetValue(Method)!;
         var declared = settings.GetString("model", "") is { Length: > 0 } model ? Harmonia.Models.Weights.WeightsFile.DeclaredMethod(model) : null;
-        return declared is not null && MethodCatalog.CreateDefault().Contains(declared) ? declared : parsed.GetValue(Method)!;
+        return declared is not null && registry.Contains(declared) ? declared : parsed.GetValue(Method)!;
     }
 
     /// <summary>Prints the method's setup warnings (e.g. an ignored --label) once, on stderr.</summary>
@@ -75,7 +77,7 @@ public sealed class MethodOptions
     {
         var settings = Settings(parsed, extra);
         var registry = MethodCatalog.CreateDefault();
-        var descriptor = registry.Get(MethodName(parsed, settings));
+        var descriptor = registry.Get(MethodName(parsed, settings, registry));
         settings.RejectUnknown(descriptor.Name, descriptor.Settings);
         var sideOutputs = sideOutputKeys.Select(k => settings.GetString(k, "")).Where(p => !string.IsNullOrEmpty(p)).Select(p => p!).ToList();
         return new DeferredHarmonizer(() => WithWarnings(registry.Create(descriptor.Name, settings)), sideOutputs);
