@@ -4,8 +4,8 @@
 Usage (from the repo root):
   python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--out out] [--script run.sh] [--note TEXT] [--name FILE_STEM]
       [--eval NAME=EVAL.json ...]
-METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded) or phnet (-> models/phnet.safetensors, copied beside the
-binaries). RUN_DIR is the folder holding the launcher script (--script, default run.sh) and the trainer's output folder
+METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded), phnet or charmnet (-> models/NAME.safetensors, copied
+beside the binaries). RUN_DIR is the folder holding the launcher script (--script, default run.sh) and the trainer's output folder
 (--out, default out), e.g. /work/runs/s2crnet-c. --eval adds the metrics of a
 `harmonia eval ... --json EVAL.json` run under evaluation.NAME. The weights file already carries the
 model configuration in its safetensors metadata (the harmonizer rebuilds the model from it); the card records the
@@ -49,6 +49,19 @@ METHODS = {
             'width': 'encoder channels divided by --width (official 3,16,...,512) to train to convergence on 2 CPU cores',
             'output': 'residual (image + d, last layer zero-initialised: starts at the identity); official sigmoid(d). A sigmoid run stayed worse than the composite within this budget',
             'stages': 'paper stages 1 (no PFE), 2 (PFE, encoder frozen), 3 (all) switched by epoch inside one run with one cosine schedule (--stage-epochs)',
+        },
+    },
+    'charmnet': {
+        'file': 'charmnet',
+        'paper': 'Cao, Cong, Niu. Deep Image Harmonization by Bridging the Reality Gap. BMVC 2022 (RdHarmony + CharmNet; official code bcmi/Rendered-Image-Harmonization-Dataset-RdHarmony, CharmNet/)',
+        'parameter_names': 'official names: G.{render_enc,real_enc,encoder_blocks,deconv_blocks,real_dec,render_dec}.*, SC1.net.*, SC2.net.* (the domain discriminator is not shipped)',
+        'variant': lambda meta: 'CharmNet ngf ' + meta.get('charmnet.width', '?') + ', depth ' + meta.get('charmnet.depth', '?') + ', setup ' + meta.get('charmnet.setup', '?'),
+        'choices': {
+            'width': 'ngf 32 (official 64), sized for 2 CPU cores',
+            'padding': 'every block pads by 1 (inputs are multiples of 128); official pads the deepest block by 0 for 256-px inputs',
+            'style_classifier_pool': 'global max pool before the last convolution (official 4x4 pool, 1x1 only at 256 px)',
+            'batchnorm_elu': 'Runtime/ScalarSafeBatchNorm2d and ScalarSafeElu (same maths and names) against the TorchSharp Scalar race',
+            'inference': 'real-domain path at charmnet.working_size; its change is carried to full resolution by local affine colour models',
         },
     },
 }

@@ -26,6 +26,7 @@ public static class MethodCatalog
         registry.Register(S2CRNet.S2CRNetMethod.Descriptor);
         registry.Register(PIH.PIHMethod.Descriptor);
         registry.Register(Contrastive.ContrastiveMethod.Descriptor);
+        registry.Register(CharmNet.CharmNetMethod.Descriptor);
         return registry;
     }
 }

@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Harmonia.Cli.Commands;
 
 /// <summary>
-/// <c>harmonia eval DATASET --method M [--protocol harmonia|ihm4|pctnet] [--split test|train|all] [--json OUT]
+/// <c>harmonia eval DATASET --method M [--protocol harmonia|ihm4|pctnet] [--split test|train|all|NAME] [--json OUT]
 /// [--limit N] [--save-outputs DIR] [--anchors DIR]</c>: scores the composite baseline and a method on an
 /// iHarmony4-layout dataset and prints per-subset and foreground-ratio tables. <c>--method composite</c> scores only
 /// the composite baseline. <c>--anchors</c> adds peers' per-image result CSVs for the same images.
@@ -27,7 +27,7 @@ public static class EvalCommand
     {
         var dataset = new Argument<string>("dataset") { Description = "iHarmony4-layout dataset root (or one subset folder) with composite_images, masks, real_images." };
         var protocol = new Option<string>("--protocol") { Description = "Metric protocol: harmonia (original size, peak 255), ihm4 (iHarmony4 script: 256x256, peak = prediction range) or pctnet (PCT-Net full resolution, soft mask).", DefaultValueFactory = _ => HarmoniaProtocol.ProtocolName };
-        var split = new Option<string>("--split") { Description = "Which list to use: test, train (the <Subset>_<split>.txt files) or all (every composite).", DefaultValueFactory = _ => "test" };
+        var split = new Option<string>("--split") { Description = "Which list to use: test, train or another name (the <Subset>_<split>.txt files, e.g. novel), or all (every composite).", DefaultValueFactory = _ => "test" };
         var json = new Option<string?>("--json") { Description = "Write a JSON report (per-sample scores and aggregates) to this file." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples (dataset order)." };
         var saveOutputs = new Option<string?>("--save-outputs") { Description = "Write the method's outputs to DIR/<Subset>/<name>.png." };
@@ -44,9 +44,10 @@ public static class EvalCommand
         {
             // Usage errors first (exit 2), then the dataset (exit 1).
             var metric = MetricProtocols.Get(parsed.GetValue(protocol)!);
-            var splitName = parsed.GetValue(split)!.Trim().ToLowerInvariant();
-            if (splitName is not ("test" or "train" or "all"))
-                throw new UsageException($"--split must be test, train or all, got '{splitName}'.");
+            var splitName = parsed.GetValue(split)!.Trim();
+            // A split names list files (<Subset>_<split>.txt), so only a plain word is accepted (no paths).
+            if (splitName.Length is 0 or > 64 || !splitName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                throw new UsageException($"--split must be test, train, all or another list name of letters, digits, '-' and '_', got '{splitName}'.");
             var n = parsed.GetValue(limit);
             if (n is <= 0) throw new UsageException($"--limit must be positive, got {n}.");
             var anchorsFolder = parsed.GetValue(anchors);

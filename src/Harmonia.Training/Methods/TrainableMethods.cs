@@ -10,7 +10,8 @@ namespace Harmonia.Training.Methods;
 /// <param name="Size">Training crop size in pixels.</param>
 /// <param name="Seed">Run seed (torch is already seeded with it when the factory runs).</param>
 /// <param name="OutputDirectory">The run's output folder.</param>
-public sealed record TrainingContext(MethodSettings Settings, string DataRoot, int Size, int Seed, string OutputDirectory);
+/// <param name="BatchSize">Samples per training batch (a method drawing a second stream matches it).</param>
+public sealed record TrainingContext(MethodSettings Settings, string DataRoot, int Size, int Seed, string OutputDirectory, int BatchSize = 8);
 
 /// <summary>
 /// A method that can be trained: its name (the <c>harmonia train &lt;name&gt;</c> subcommand), a description, its own
@@ -36,6 +37,7 @@ public static class TrainableMethods
         r.Register(S2CRNet.S2CRNetTraining.Method);
         r.Register(PIH.PIHTraining.Method);
         r.Register(Contrastive.ContrastiveTraining.Method);
+        r.Register(CharmNet.CharmNetTraining.Method);
         return r;
     }
 }

@@ -64,7 +64,7 @@ public static class TrainCommand
 
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
-        var task = method.Factory(new TrainingContext(settings, p.GetValue(c.Data)!, size, options.Seed, options.OutputDirectory));
+        var task = method.Factory(new TrainingContext(settings, p.GetValue(c.Data)!, size, options.Seed, options.OutputDirectory, p.GetValue(c.BatchSize)));
         var header = $"Training {method.Name}: {train.SampleCount} training images ({train.BatchesPerEpoch} steps/epoch), " +
                      $"{validation.SampleCount} validation images, size {size}, batch {train.Options.BatchSize}, " +
                      $"{options.Optimizer} lr {options.OptimizerSettings.LearningRate:g3}, adversarial {(options.Adversarial is { } a ? $"weight {a.Weight:g3}" : "off")} -> {options.OutputDirectory}";
