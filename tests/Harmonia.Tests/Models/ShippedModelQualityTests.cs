@@ -27,7 +27,7 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
     /// <summary>Cast draws per example.</summary>
     const int Draws = 8;
 
-    public static TheoryData<string> ShippedMethods => new() { "s2crnet", "phnet" };
+    public static TheoryData<string> ShippedMethods => new() { "s2crnet", "phnet", "charmnet" };
 
     [Theory]
     [MemberData(nameof(ShippedMethods))]
