@@ -71,7 +71,10 @@ public static class EvalCommand
             var root = parsed.GetValue(dataset)!;
             var samples = IHarmony4Layout.Read(root, splitName == "all" ? null : splitName);
             if (n is { } take) samples = samples.Take(take).ToList();
-            if (samples.Count == 0) throw new HarmoniaException($"No composites in '{root}' for split '{splitName}'.");
+            if (samples.Count == 0)
+                throw splitName is "test" or "train" or "all"
+                    ? new HarmoniaException($"No composites in '{root}' for split '{splitName}'.")
+                    : new UsageException($"--split {splitName}: no composites listed in <Subset>_{splitName}.txt under '{root}'.");
             DatasetEvaluator.RequireRealImages(samples);
             EvaluationOutputPaths.Check(samples, root, parsed.GetValue(json), parsed.GetValue(saveOutputs));
             // Read the anchors before the long run so a bad folder fails fast.

@@ -17,7 +17,10 @@ public sealed record LayoutEntry(string Subset, string CompositePath, Harmonizat
 /// <summary>
 /// Reads the iHarmony4 layout: <c>&lt;root&gt;/&lt;Subset&gt;/{composite_images,masks,real_images}/</c> with optional
 /// <c>&lt;Subset&gt;_train.txt</c> / <c>&lt;Subset&gt;_test.txt</c> lists. Composite <c>X_i_j.jpg</c> has mask
-/// <c>X_i.png</c> and real image <c>X.jpg</c>. Without a list file for the split, every composite is used.
+/// <c>X_i.png</c> and real image <c>X.jpg</c>. Without a list file for "train" or "test", every composite of the subset is
+/// used (datasets shipped without lists); any other split name (e.g. "novel", written by
+/// <c>scripts/novel-category-split.py</c>) reads only its <c>&lt;Subset&gt;_&lt;split&gt;.txt</c> lists, and a subset without one
+/// contributes nothing, so a missing list never silently widens a split.
 /// The root may also be a single subset folder. Folders without <c>composite_images</c> are ignored.
 /// </summary>
 public static class IHarmony4Layout
@@ -40,7 +43,7 @@ public static class IHarmony4Layout
     }
 
     /// <summary>
-    /// Lists the samples of <paramref name="split"/> ("train", "test", or null for every composite).
+    /// Lists the samples of <paramref name="split"/> ("train", "test", another list name, or null for every composite).
     /// Throws <see cref="HarmoniaException"/> when the folder is missing or is not this layout, or when any listed
     /// composite cannot be resolved (see <see cref="ReadEntries"/> to keep the others).
     /// </summary>
@@ -87,6 +90,7 @@ public static class IHarmony4Layout
                 .Distinct()
                 .ToList();
         }
+        if (split is not (null or "train" or "test")) return [];
         return Directory.GetFiles(Path.Combine(dir, Composites))
             .Select(Path.GetFileName)
             .Where(n => n is not null && !n.StartsWith('.'))

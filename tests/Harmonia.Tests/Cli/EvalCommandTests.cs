@@ -111,6 +111,26 @@ public sealed class EvalCommandTests
         Assert.Equal(2, doc.RootElement.GetProperty("samples").GetArrayLength());
     }
 
+    [Fact]
+    public void A_named_split_reads_its_own_lists_and_an_unknown_one_is_a_usage_error()
+    {
+        using var data = new TinyDataset();
+        using var temp = new TempFolder();
+        // Like scripts/novel-category-split.py: extra lists beside a subset's train/test lists.
+        File.WriteAllLines(Path.Combine(data.Root, "SubA", "SubA_novel.txt"), ["x1_2_1.png", "x1_3_1.png"]);
+        var json = temp.File("r.json");
+        var (code, _, stderr) = Run("eval", data.Root, "--method", "composite", "--split", "novel", "--json", json);
+        Assert.True(code == 0, stderr);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
+        {
+            Assert.Equal(2, doc.RootElement.GetProperty("samples").GetArrayLength());
+            Assert.Equal("novel", doc.RootElement.GetProperty("split").GetString());
+        }
+        var bad = Run("eval", data.Root, "--method", "composite", "--split", "../x");
+        Assert.Equal(2, bad.Code);
+        Assert.Single(Lines(bad.Err));
+    }
+
     [SkippableFact]
     public void A_registered_method_gets_its_own_rows()
     {
