@@ -22,7 +22,7 @@ public sealed class CharmNetHarmonizer : IParametricHarmonizer, IDisposable
     public CharmNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8)
     {
         int size = workingSize;
-        var model = LocalAffineNetwork.LoadWeights(modelPath, "CharmNet", metadata =>
+        var model = ModelWeights.Load(modelPath, "CharmNet", metadata =>
         {
             var config = CharmNetConfigMetadata.FromMetadata(metadata);
             config.Validate();

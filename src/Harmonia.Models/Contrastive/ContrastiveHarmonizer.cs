@@ -22,7 +22,7 @@ public sealed class ContrastiveHarmonizer : IParametricHarmonizer, IDisposable
     public ContrastiveHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8)
     {
         int size = workingSize;
-        var model = LocalAffineNetwork.LoadWeights(modelPath, "Contrastive", metadata =>
+        var model = ModelWeights.Load(modelPath, "Contrastive", metadata =>
         {
             // Every metadata number is checked before the network is built from the file.
             if (size <= 0) size = WeightsMetadata.Int(metadata, ContrastiveConfigMetadata.WorkingSize, 128, ContrastiveConfig.SizeMultiple, MaxWorkingSize);

@@ -89,27 +89,7 @@ public sealed class PIHHarmonizer : IParametricHarmonizer, ISideOutputWriter, ID
 public static class PIHWeights
 {
     /// <summary>Loads a model from <paramref name="path"/> (the frozen encoder comes from the packaged ImageNet ONNX).</summary>
-    public static PIHModel Load(string path)
-    {
-        var tensors = WeightsFile.Read(path, out var metadata);
-        try
-        {
-            PIHConfig config;
-            try { config = PIHConfig.FromMetadata(metadata); }
-            catch (HarmoniaException e) { throw new HarmoniaException($"PIH weights '{path}': {e.Message}"); }
-            // The weights follow: the encoder is built without random initialisation.
-            var model = new PIHModel(config, encoderDevice: new Device(DeviceType.META));
-            try { StateDictIO.Load(model, tensors, strict: true); }
-            catch (HarmoniaException e)
-            {
-                model.Dispose();
-                throw new HarmoniaException($"PIH weights '{path}': {e.Message}");
-            }
-            return model;
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
-    }
+    public static PIHModel Load(string path) =>
+        // The weights follow: the encoder is built without random initialisation.
+        ModelWeights.Load(path, "PIH", metadata => new PIHModel(PIHConfig.FromMetadata(metadata), encoderDevice: new Device(DeviceType.META)));
 }

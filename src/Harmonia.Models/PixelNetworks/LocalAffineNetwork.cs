@@ -1,8 +1,5 @@
-using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Transfer;
-using Harmonia.Models.Runtime;
-using Harmonia.Models.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,35 +33,6 @@ public sealed class LocalAffineNetwork(nn.Module module, Func<Tensor, Tensor, Te
         float[] target;
         lock (gate) target = input.Run(sizeMultiple, network);
         return input.FitField(target, cellSize);
-    }
-
-    /// <summary>
-    /// Reads Harmonia safetensors at <paramref name="path"/> and builds the network they describe:
-    /// <paramref name="build"/> gets the file's metadata (it checks every number before allocating) and returns the
-    /// module, whose state dict is then loaded from the file. Errors name the file and <paramref name="label"/>
-    /// (e.g. "CharmNet"); the file's tensors are freed either way.
-    /// </summary>
-    public static TModel LoadWeights<TModel>(string path, string label, Func<IReadOnlyDictionary<string, string>, TModel> build) where TModel : nn.Module
-    {
-        TorchRuntime.EnsureAvailable();
-        var tensors = WeightsFile.Read(path, out var metadata);
-        try
-        {
-            TModel model;
-            try { model = build(metadata); }
-            catch (Exception e) when (e is HarmoniaException or ArgumentException) { throw new HarmoniaException($"{label} weights '{path}': {e.Message}"); }
-            try { StateDictIO.Load(model, tensors); }
-            catch (HarmoniaException e)
-            {
-                model.Dispose();
-                throw new HarmoniaException($"Weights '{path}': {e.Message}");
-            }
-            return model;
-        }
-        finally
-        {
-            foreach (var t in tensors.Values) t.Dispose();
-        }
     }
 
     static nn.Module Evaluating(nn.Module module)
