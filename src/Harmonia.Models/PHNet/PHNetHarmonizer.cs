@@ -30,10 +30,9 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     /// </summary>
     public const int MaxWorkingSize = 1024;
 
-    readonly PHNetModel model;
-    readonly int workingSize, cellSize;
+    readonly LocalAffineNetwork network;
+    readonly int cellSize;
     readonly PHNetTransfer transfer;
-    readonly Lock gate = new();
 
     /// <summary>
     /// Loads weights from <paramref name="modelPath"/>: Harmonia safetensors (config in the metadata) or an official
@@ -47,7 +46,7 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         var content = WeightsFile.Open(modelPath);
         var metadata = content.Metadata;
         // Every metadata number is checked before the network is built from the file.
-        this.workingSize = workingSize > 0 ? workingSize
+        int size = workingSize > 0 ? workingSize
             : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
         PHNetConfig config;
         try
@@ -58,17 +57,18 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         catch (HarmoniaException e) { throw new HarmoniaException($"PHNet weights '{modelPath}': {e.Message}"); }
         TorchRuntime.EnsureAvailable();
         var tensors = content.CreateTensors();
-        try
+        var model = new PHNetModel(config);
+        try { StateDictIO.Load(model, tensors); }
+        catch (HarmoniaException e)
         {
-            model = new PHNetModel(config);
-            try { StateDictIO.Load(model, tensors); }
-            catch (HarmoniaException e) { throw new HarmoniaException($"Weights '{modelPath}': {e.Message}"); }
+            model.Dispose();
+            throw new HarmoniaException($"Weights '{modelPath}': {e.Message}");
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
-        model.eval();
+        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, size, cellSize);
         this.cellSize = cellSize;
     }
 
@@ -76,9 +76,7 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
     {
         this.transfer = transfer;
-        this.model = model;
-        model.eval();
-        this.workingSize = workingSize;
+        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, workingSize, cellSize);
         this.cellSize = cellSize;
     }
 
@@ -89,22 +87,16 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     /// </summary>
     public IHarmonizationParameters Predict(RgbImage composite, Mask mask)
     {
-        var input = WorkingImage.Prepare(composite, mask, workingSize);
-        if (!input.HasForeground) return input.IdentityField(cellSize);
-
-        float[] target;
-        lock (gate) target = input.Run(PHNetConfig.SizeMultiple, model.forward);
-        if (transfer == PHNetTransfer.Direct)
-        {
-            var network = new RgbImage(input.Width, input.Height);
-            for (int i = 0; i < target.Length; i++) network.Pixels[i] = (byte)Math.Round(target[i] * 255f);
-            return new NetworkImageParameters(network);
-        }
-        return input.FitField(target, cellSize);
+        if (transfer == PHNetTransfer.Affine) return network.Predict(composite, mask);
+        var (input, target) = network.Run(composite, mask);
+        if (target is null) return input.IdentityField(cellSize);
+        var image = new RgbImage(input.Width, input.Height);
+        for (int i = 0; i < target.Length; i++) image.Pixels[i] = (byte)Math.Round(target[i] * 255f);
+        return new NetworkImageParameters(image);
     }
 
     /// <inheritdoc />
-    public void Dispose() => model.Dispose();
+    public void Dispose() => network.Dispose();
 }
 
 /// <summary>How <see cref="PHNetHarmonizer"/> brings the network's working-resolution result to full resolution.</summary>
