@@ -120,11 +120,7 @@ public sealed class CharmNetTrainingTask : ITrainingTask, IDisposable
         terms["rec_real"] = realRec.detach();
         var prediction = CharmNetModel.Blend(real.Output, batch.Composite, batch.Mask).clamp(TorchScalars.Of(0), TorchScalars.Of(1));
         var loss = realRec.mul(TorchScalars.Of(options.ReconstructionWeight));
-        if (!training || rendered is null)
-        {
-            foreach (var key in terms.Keys.ToList()) terms[key] = terms[key].MoveToOuterDisposeScope();
-            return new TrainStepOutput(prediction.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), terms);
-        }
+        if (!training || rendered is null) return Output(prediction, loss, terms);
 
         var (rdBatch, compositeStyle, backgroundStyle) = rendered.Next();
         using (rdBatch)
@@ -161,9 +157,13 @@ public sealed class CharmNetTrainingTask : ITrainingTask, IDisposable
                 loss = loss.Plus(style);
             }
         }
-        compositeStyle.Dispose();
-        backgroundStyle.Dispose();
         if (discriminator is not null && ++steps % 50 == 0) SaveDiscriminator();
+        return Output(prediction, loss, terms);
+    }
+
+    /// <summary>The step's tensors moved out of Forward's dispose scope (the style label tensors and the rendered pass stay in it).</summary>
+    static TrainStepOutput Output(Tensor prediction, Tensor loss, Dictionary<string, Tensor> terms)
+    {
         foreach (var key in terms.Keys.ToList()) terms[key] = terms[key].MoveToOuterDisposeScope();
         return new TrainStepOutput(prediction.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), terms);
     }

@@ -43,7 +43,7 @@ public sealed class RenderedStream : IDisposable
 
     /// <summary>
     /// The next batch and its labels: composite style (N, styles) and ground-truth style (N, styles), float32 rows
-    /// summing to 1. The caller disposes the batch and the label tensors.
+    /// summing to 1. The caller disposes the batch; the label tensors belong to the caller's dispose scope.
     /// </summary>
     public (HarmonizationBatch Batch, Tensor CompositeStyle, Tensor BackgroundStyle) Next()
     {
