@@ -3,14 +3,16 @@
 
 Usage (from the repo root):
   python3 scripts/export-model.py METHOD RUN_DIR [--weights best|generator] [--out out] [--script run.sh] [--note TEXT] [--name FILE_STEM]
-      [--eval NAME=EVAL.json ...]
+      [--eval NAME=EVAL.json ...] [--metadata KEY=VALUE ...]
 METHOD is s2crnet (-> models/s2crnet-c.safetensors, embedded), phnet or charmnet (-> models/NAME.safetensors, copied
 beside the binaries). RUN_DIR is the folder holding the launcher script (--script, default run.sh) and the trainer's output folder
 (--out, default out), e.g. /work/runs/s2crnet-c. --eval adds the metrics of a
 `harmonia eval ... --json EVAL.json` run under evaluation.NAME. The weights file already carries the
 model configuration in its safetensors metadata (the harmonizer rebuilds the model from it); the card records the
 configuration, the exact training command, the dataset manifest's command, steps, wall time and the validation rows
-of the run's val.csv. Rebuild afterwards (dotnet build) so Harmonia.Models embeds the new file.
+of the run's val.csv. --metadata overrides a metadata entry of the shipped copy (e.g. phnet.working_size=160 when the
+inference size was chosen on a validation split after training); the card records the trained and shipped values.
+Rebuild afterwards (dotnet build) so Harmonia.Models embeds the new file.
 """
 import csv, json, os, shutil, struct, sys
 
@@ -79,6 +81,18 @@ def parameter_count(path):
         total += count
     return total
 
+def copy_with_metadata(source, destination, changes):
+    """Copies a safetensors file, replacing metadata entries; tensor bytes and offsets are unchanged."""
+    with open(source, 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    header.setdefault('__metadata__', {}).update(changes)
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * (-len(text) % 8)   # keep the data 8-byte aligned, as safetensors writers do
+    with open(destination, 'wb') as f:
+        f.write(struct.pack('<Q', len(text))); f.write(text); f.write(data)
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2 or args[0] not in METHODS: sys.exit(__doc__)
@@ -114,6 +128,9 @@ def main():
             report = json.load(open(path))   # the aggregates only; per-sample rows stay in the report
             evaluation[name] = {k: report.get(k) for k in ('dataset', 'split', 'protocol', 'method', 'methodSummary', 'composite')}
     name = args[args.index('--name') + 1] if '--name' in args else spec['file']
+    changes = dict(args[i + 1].split('=', 1) for i, a in enumerate(args) if a == '--metadata')
+    changed = {k: {'trained': meta.get(k), 'shipped': v} for k, v in changes.items()}
+    meta = {**meta, **changes}
     card = {
         'method': meta.get('method', sys.argv[1]),
         'variant': spec['variant'](meta),
@@ -140,8 +157,11 @@ def main():
         'evaluation': evaluation,
         'note': note,
     }
-    shutil.copyfile(weights, os.path.join(models, f'{name}.safetensors'))
+    if changed: card['metadata_changed_at_export'] = changed
+    if changes: copy_with_metadata(weights, os.path.join(models, f'{name}.safetensors'), changes)
+    else: shutil.copyfile(weights, os.path.join(models, f'{name}.safetensors'))
+    card['weights']['bytes'] = os.path.getsize(os.path.join(models, f'{name}.safetensors'))
     with open(os.path.join(models, f'{name}.card.json'), 'w') as f: json.dump(card, f, indent=2); f.write('\n')
-    print(f"wrote models/{name}.safetensors ({os.path.getsize(weights)} bytes, step {step}) and models/{name}.card.json")
+    print(f"wrote models/{name}.safetensors ({os.path.getsize(os.path.join(models, f'{name}.safetensors'))} bytes, step {step}) and models/{name}.card.json")
 
 main()

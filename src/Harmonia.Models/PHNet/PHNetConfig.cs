@@ -43,6 +43,12 @@ public static class PHNetConfigMetadata
     /// <summary>Metadata key of the training resolution (the harmonizer's default working size).</summary>
     public const string WorkingSize = "phnet.working_size";
 
+    /// <summary>
+    /// Metadata key of the harmonizer's default for mirror averaging ("true"/"false"; absent = false). Like the working
+    /// size it is an inference choice that travels with the weights: chosen on a validation split for those weights.
+    /// </summary>
+    public const string MirrorAverage = "phnet.mirror_average";
+
     const string Channels = "phnet.encoder_channels", Grids = "phnet.normalizer_grids", Pfe = "phnet.pfe_grid",
         Reduction = "phnet.se_reduction", OutputKey = "phnet.output";
 

@@ -38,7 +38,11 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
     /// Loads weights from <paramref name="modelPath"/>: Harmonia safetensors (config in the metadata) or an official
     /// PyTorch state dict / training checkpoint (<see cref="PHNetOfficialConfig"/>; default working size 256).
     /// </summary>
-    public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
+    /// <param name="mirrorAverage">
+    /// Average the network's outputs on the image and its mirror image (see <see cref="LocalAffineNetwork"/>); null =
+    /// the weights' metadata <see cref="PHNetConfigMetadata.MirrorAverage"/> (false when absent).
+    /// </param>
+    public PHNetHarmonizer(string modelPath, int workingSize = 0, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine, bool? mirrorAverage = null)
     {
         this.transfer = transfer;
         // libtorch loads on another thread while the file is read and its configuration checked.
@@ -48,6 +52,7 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         // Every metadata number is checked before the network is built from the file.
         int size = workingSize > 0 ? workingSize
             : WeightsMetadata.Int(metadata, PHNetConfigMetadata.WorkingSize, 256, PHNetConfig.SizeMultiple, MaxWorkingSize);
+        bool mirror = mirrorAverage ?? WeightsMetadata.Bool(metadata, PHNetConfigMetadata.MirrorAverage, false);
         PHNetConfig config;
         try
         {
@@ -68,15 +73,15 @@ public sealed class PHNetHarmonizer : IParametricHarmonizer, IDisposable
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
-        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, size, cellSize);
+        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, size, cellSize, mirror);
         this.cellSize = cellSize;
     }
 
     /// <summary>Wraps an in-memory network (tests, benchmarks).</summary>
-    public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine)
+    public PHNetHarmonizer(PHNetModel model, int workingSize, int cellSize = 8, PHNetTransfer transfer = PHNetTransfer.Affine, bool mirrorAverage = false)
     {
         this.transfer = transfer;
-        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, workingSize, cellSize);
+        network = new LocalAffineNetwork(model, model.forward, PHNetConfig.SizeMultiple, workingSize, cellSize, mirrorAverage);
         this.cellSize = cellSize;
     }
 

@@ -1,5 +1,6 @@
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Transfer;
+using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,11 +26,27 @@ public sealed class LocalAffineNetwork : IDisposable
     /// <param name="sizeMultiple">H and W the network needs divisible by this (padding replicates edges).</param>
     /// <param name="workingSize">Long side of the working resolution in pixels.</param>
     /// <param name="cellSize">Grid cell of the colour field, in working-resolution pixels.</param>
-    public LocalAffineNetwork(nn.Module module, Func<Tensor, Tensor, Tensor> network, int sizeMultiple, int workingSize, int cellSize)
+    /// <param name="mirrorAverage">
+    /// Run the network on the image and on its left-right mirror image and average the two outputs (the mirrored one
+    /// mirrored back): twice the network time; averages out part of the network's variance (test-time augmentation).
+    /// </param>
+    public LocalAffineNetwork(nn.Module module, Func<Tensor, Tensor, Tensor> network, int sizeMultiple, int workingSize, int cellSize, bool mirrorAverage = false)
     {
         module.eval();
-        (this.module, this.network, this.sizeMultiple, this.workingSize, this.cellSize) = (module, network, sizeMultiple, workingSize, cellSize);
+        (this.module, this.sizeMultiple, this.workingSize, this.cellSize) = (module, sizeMultiple, workingSize, cellSize);
+        this.network = mirrorAverage ? MirrorAveraged(network) : network;
     }
+
+    /// <summary>
+    /// <paramref name="network"/>'s output averaged with its output on the mirrored inputs, mirrored back. Shapes as the
+    /// network's: image (N, 3, H, W), mask (N, 1, H, W) → (N, 3, H, W). Runs inside the caller's dispose scope.
+    /// </summary>
+    public static Func<Tensor, Tensor, Tensor> MirrorAveraged(Func<Tensor, Tensor, Tensor> network) => (image, mask) =>
+    {
+        var direct = network(image, mask);
+        var mirrored = network(image.flip(3), mask.flip(3)).flip(3);
+        return direct.Plus(mirrored).mul_(TorchScalars.Of(0.5));
+    };
 
     /// <summary>
     /// The composite and mask at the working resolution and the network's output there (interleaved RGB in [0, 1], as

@@ -51,16 +51,7 @@ public sealed record WorkingImage(float[] Source, float[] Binary, int Width, int
         int pw = (lw + m - 1) / m * m, ph = (lh + m - 1) / m * m;
         var planar = new float[3 * pw * ph];
         var planarMask = new float[pw * ph];
-        for (int y = 0; y < ph; y++)
-        {
-            int sy = Math.Min(y, lh - 1);
-            for (int x = 0; x < pw; x++)
-            {
-                int sx = Math.Min(x, lw - 1);
-                for (int c = 0; c < 3; c++) planar[(c * ph + y) * pw + x] = Source[(sy * lw + sx) * 3 + c];
-                if (y < lh && x < lw) planarMask[y * pw + x] = Binary[y * lw + x];
-            }
-        }
+        WritePadded(pw, ph, planar, planarMask);
         var result = GcPause.Run(() =>
         {
             using var scope = NewDisposeScope();
@@ -73,6 +64,33 @@ public sealed record WorkingImage(float[] Source, float[] Binary, int Width, int
             for (int x = 0; x < lw; x++)
                 for (int c = 0; c < 3; c++) interleaved[(y * lw + x) * 3 + c] = Math.Clamp(result[(c * ph + y) * pw + x], 0f, 1f);
         return interleaved;
+    }
+
+    /// <summary>
+    /// Writes this image planar (3, <paramref name="paddedHeight"/>, <paramref name="paddedWidth"/>) into
+    /// <paramref name="planar"/> and its binary mask (<paramref name="paddedHeight"/>, <paramref name="paddedWidth"/>)
+    /// into <paramref name="planarMask"/> (skipped when empty): the image at the top left, right and bottom edges
+    /// replicated into the padding, whose mask is 0. This is how every network input is laid out, in inference
+    /// (<see cref="Run"/>) and in training (the loader's long-side-fit geometry), so the two cannot drift apart.
+    /// </summary>
+    /// <param name="mirrored">Mirror the image left-right before padding (training augmentation; the padding stays right).</param>
+    public void WritePadded(int paddedWidth, int paddedHeight, Span<float> planar, Span<float> planarMask, bool mirrored = false)
+    {
+        int lw = Width, lh = Height, pw = paddedWidth, ph = paddedHeight;
+        if (pw < lw || ph < lh) throw new ArgumentException($"Padded size {pw}x{ph} is smaller than the image ({lw}x{lh}).");
+        if (planar.Length != 3 * pw * ph || (planarMask.Length != 0 && planarMask.Length != pw * ph))
+            throw new ArgumentException("Destination spans do not match the padded size.");
+        for (int y = 0; y < ph; y++)
+        {
+            int sy = Math.Min(y, lh - 1);
+            for (int x = 0; x < pw; x++)
+            {
+                int sx = Math.Min(x, lw - 1);
+                if (mirrored) sx = lw - 1 - sx;
+                for (int c = 0; c < 3; c++) planar[(c * ph + y) * pw + x] = Source[(sy * lw + sx) * 3 + c];
+                if (planarMask.Length != 0) planarMask[y * pw + x] = y < lh && x < lw ? Binary[sy * lw + sx] : 0f;
+            }
+        }
     }
 
     /// <summary>The local affine field (grid cell <paramref name="cellSize"/> working pixels) mapping <see cref="Source"/> to <paramref name="target"/> over the foreground.</summary>

@@ -23,6 +23,14 @@ public static class WeightsMetadata
         return parts.Select(p => Parse(key, p, min, max)).ToArray();
     }
 
+    /// <summary>The flag at <paramref name="key"/> ("true" or "false", any case), or <paramref name="fallback"/> when absent.</summary>
+    public static bool Bool(IReadOnlyDictionary<string, string> metadata, string key, bool fallback)
+    {
+        if (!metadata.TryGetValue(key, out var text)) return fallback;
+        return bool.TryParse(text.Trim(), out var value) ? value
+            : throw new HarmoniaException($"weights metadata '{key}' = '{Shorten(text)}' is not true or false; the file is damaged or not made for this model.");
+    }
+
     static int Parse(string key, string text, int min, int max)
     {
         if (!int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)

@@ -12,6 +12,13 @@ public enum LoaderGeometry
 
     /// <summary>Plain resize to <c>Size x Size</c> (aspect ratio not kept), as the iHarmony4 baselines do.</summary>
     Resize,
+
+    /// <summary>
+    /// As the pixel networks see an image at inference (<c>WorkingImage</c>, the same code): the long side resized to
+    /// <c>Size</c> (bilinear, aspect kept, never upsampled), the mask binarized there, then edge-replicated padding to
+    /// <c>Size x Size</c> with mask 0. No crop, no zoom; the random flip mirrors the image before the padding.
+    /// </summary>
+    LongSideFit,
 }
 
 /// <summary>
@@ -26,7 +33,7 @@ public sealed record LoaderOptions
     /// <summary>Output side length in pixels (square crops).</summary>
     public int Size { get; init; } = 256;
 
-    /// <summary>Geometry: short-side resize + crop, or plain resize.</summary>
+    /// <summary>Geometry: short-side resize + crop, plain resize, or the inference layout (long-side fit + padding).</summary>
     public LoaderGeometry Geometry { get; init; } = LoaderGeometry.ShortSideCrop;
 
     /// <summary>Random crop position, random scale and random horizontal flip. False = fixed (centre) pipeline.</summary>

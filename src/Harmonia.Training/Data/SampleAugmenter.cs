@@ -1,5 +1,6 @@
 using Harmonia.Core.Randomness;
 using Harmonia.Core.Imaging;
+using Harmonia.Models.PixelNetworks;
 
 namespace Harmonia.Training.Data;
 
@@ -29,6 +30,7 @@ public static class SampleAugmenter
         Span<float> composite, Span<float> mask, Span<float> real)
     {
         int size = options.Size;
+        if (options.Geometry == LoaderGeometry.LongSideFit) return RenderFitted(compositeImage, maskImage, realImage, options, rng, composite, mask, real);
         var (w, h) = ScaledSize(compositeImage.Width, compositeImage.Height, options, rng);
         var resizedMask = maskImage.Width == w && maskImage.Height == h ? maskImage : Resize.Mask(maskImage, w, h);
         var binary = new byte[w * h];
@@ -48,6 +50,24 @@ public static class SampleAugmenter
             for (int x = 0; x < size; x++) dst[flip ? size - 1 - x : x] = binary[row + x];
         }
         return geometry;
+    }
+
+    /// <summary>
+    /// <see cref="LoaderGeometry.LongSideFit"/>: composite and mask through <see cref="WorkingImage.Prepare"/> and
+    /// <see cref="WorkingImage.WritePadded"/>, the inference code itself; the real image the same way under the same mask.
+    /// Draws only the flip from <paramref name="rng"/>.
+    /// </summary>
+    static SampleGeometry RenderFitted(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, SeededRandom rng,
+        Span<float> composite, Span<float> mask, Span<float> real)
+    {
+        int size = options.Size;
+        var thresholded = maskImage.WithThreshold(options.MaskThreshold);
+        var input = WorkingImage.Prepare(compositeImage, thresholded, size);
+        var target = WorkingImage.Prepare(realImage, thresholded, size);
+        bool flip = options.Augment && rng.NextDouble() < options.FlipProbability;
+        input.WritePadded(size, size, composite, mask, flip);
+        target.WritePadded(size, size, real, Span<float>.Empty, flip);
+        return new SampleGeometry(input.Width, input.Height, 0, 0, flip);
     }
 
     /// <summary>The resized size for a source of <paramref name="width"/> x <paramref name="height"/>: at least Size on both sides.</summary>

@@ -138,6 +138,8 @@ public sealed class BadInputCorpusTests : IDisposable
         Refused(1, "working_size", composite, mask, "-o", output, "-m", "phnet", "--set", $"model={text}");
         var large = Write("b.safetensors", HostileFiles.SafeTensors(new Dictionary<string, string>(phnet) { ["phnet.working_size"] = "100000" }, ["x"]));
         Refused(1, "working_size", composite, mask, "-o", output, "-m", "phnet", "--set", $"model={large}");
+        var mirror = Write("m.safetensors", HostileFiles.SafeTensors(new Dictionary<string, string>(phnet) { ["phnet.mirror_average"] = "maybe" }, ["x"]));
+        Refused(1, "mirror_average", composite, mask, "-o", output, "-m", "phnet", "--set", $"model={mirror}");
         var channels = Write("c.safetensors", HostileFiles.SafeTensors(new Dictionary<string, string> { ["phnet.encoder_channels"] = "3,16,x,64" }, ["x"]));
         Refused(1, "encoder_channels", composite, mask, "-o", output, "-m", "phnet", "--set", $"model={channels}");
         var wide = Write("d.safetensors", HostileFiles.SafeTensors(new Dictionary<string, string> { ["phnet.encoder_channels"] = "3,16,32,64,128,256,99999999" }, ["x"]));
