@@ -31,13 +31,25 @@ public sealed record WorkingImage(float[] Source, float[] Binary, int Width, int
         // The network never runs above the image's own size: a large working size on a small image would only upsample it.
         double scale = Math.Min(workingSize, Math.Max(w, h)) / (double)Math.Max(w, h);
         int lw = Math.Max(1, (int)Math.Round(w * scale)), lh = Math.Max(1, (int)Math.Round(h * scale));
-        var low = Resize.Rgb(composite, lw, lh, ResizeFilter.Bilinear);
         var lowMask = Resize.Mask(mask, lw, lh, ResizeFilter.Bilinear);
-        var source = new float[lw * lh * 3];
-        for (int i = 0; i < source.Length; i++) source[i] = low.Pixels[i] / 255f;
         var binary = new float[lw * lh];
         for (int i = 0; i < binary.Length; i++) binary[i] = lowMask.Alpha[i] >= mask.Threshold ? 1f : 0f;
-        return new WorkingImage(source, binary, lw, lh);
+        return new WorkingImage(Scaled(composite, lw, lh), binary, lw, lh);
+    }
+
+    /// <summary>
+    /// Another image of the composite's size (e.g. the real photo of a training pair) at this working size with this
+    /// mask: resized exactly as <see cref="Prepare"/> resizes the composite.
+    /// </summary>
+    public WorkingImage WithSourceFrom(RgbImage image) => this with { Source = Scaled(image, Width, Height) };
+
+    /// <summary><paramref name="image"/> resized (bilinear) to <paramref name="width"/> x <paramref name="height"/>, interleaved RGB in [0, 1].</summary>
+    static float[] Scaled(RgbImage image, int width, int height)
+    {
+        var low = Resize.Rgb(image, width, height, ResizeFilter.Bilinear);
+        var source = new float[width * height * 3];
+        for (int i = 0; i < source.Length; i++) source[i] = low.Pixels[i] / 255f;
+        return source;
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public static class SampleAugmenter
 
     /// <summary>
     /// <see cref="LoaderGeometry.LongSideFit"/>: composite and mask through <see cref="WorkingImage.Prepare"/> and
-    /// <see cref="WorkingImage.WritePadded"/>, the inference code itself; the real image the same way under the same mask.
+    /// <see cref="WorkingImage.WritePadded"/>, the inference code itself; the real image resized the same way (<see cref="WorkingImage.WithSourceFrom"/>).
     /// Draws only the flip from <paramref name="rng"/>.
     /// </summary>
     static SampleGeometry RenderFitted(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, SeededRandom rng,
@@ -63,7 +63,7 @@ public static class SampleAugmenter
         int size = options.Size;
         var thresholded = maskImage.WithThreshold(options.MaskThreshold);
         var input = WorkingImage.Prepare(compositeImage, thresholded, size);
-        var target = WorkingImage.Prepare(realImage, thresholded, size);
+        var target = input.WithSourceFrom(realImage);
         bool flip = options.Augment && rng.NextDouble() < options.FlipProbability;
         input.WritePadded(size, size, composite, mask, flip);
         target.WritePadded(size, size, real, Span<float>.Empty, flip);

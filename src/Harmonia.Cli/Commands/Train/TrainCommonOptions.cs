@@ -20,7 +20,7 @@ internal sealed class TrainCommonOptions
     public readonly Option<int> Epochs = new("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 20 };
     public readonly Option<long?> Steps = new("--steps") { Description = "Stop after this many steps in total (overrides --epochs when smaller)." };
     public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Batch size.", DefaultValueFactory = _ => 8 };
-    public readonly Option<int> Size = new("--size") { Description = "Training crop size in pixels.", DefaultValueFactory = _ => 256 };
+    public readonly Option<int> Size = new("--size") { Description = "Training size in pixels: the square side (with --geometry fit, the long side before padding to a square).", DefaultValueFactory = _ => 256 };
     public readonly Option<string> Geometry = new("--geometry") { Description = "crop: short side to --size then random crop (keeps aspect); resize: plain resize to size x size; fit: as pixel networks see images at inference (long side to --size, edge-replicated padding to size x size, padding is background).", DefaultValueFactory = _ => "crop" };
     public readonly Option<double> MaxScale = new("--max-scale") { Description = "Random zoom up to this factor before cropping (1 = none).", DefaultValueFactory = _ => 1.0 };
     public readonly Option<double> Lr = new("--lr") { Description = "Generator learning rate.", DefaultValueFactory = _ => 2e-4 };
