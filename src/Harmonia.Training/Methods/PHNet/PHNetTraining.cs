@@ -22,6 +22,9 @@ public static class PHNetTraining
             new MethodSetting("width", "encoder width divisor of the official 3,16,...,512 channels (1 = official, 2 = half, 4 = quarter)", "1"),
             new MethodSetting("output", "how the last layer becomes the image: residual (image + d, starts at the identity; ours) or sigmoid (official)", "residual"),
             new MethodSetting("init", "weights (.safetensors) to start from, e.g. the previous stage's best.safetensors", ""),
+            new MethodSetting("psnr-weight", "weight of the 100/PSNR term (paper eq. 15: 0.2); per image, so it favours images already close", "0.2"),
+            new MethodSetting("fnmse-weight", "weight of the foreground-normalized MSE term (paper: 0.01); proportional to the fMSE metric", "0.01"),
+            new MethodSetting("grad-weight", "weight of the image-gradient MSE term (paper: 0.01)", "0.01"),
         ],
         Create);
 
@@ -45,6 +48,14 @@ public static class PHNetTraining
                 throw new UsageException($"--stage-epochs must be two whole numbers 'a,b', got '{spec}'.");
             epochs = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         }
-        return new PHNetTrainingTask(model, s.GetInt("stage", 1, 1, 3), epochs) { TrainSize = context.Size };
+        var loss = new PHNetLoss
+        {
+            PsnrWeight = s.GetDouble("psnr-weight", 0.2, 0, 1e6),
+            FnMseWeight = s.GetDouble("fnmse-weight", 0.01, 0, 1e6),
+            GradientWeight = s.GetDouble("grad-weight", 0.01, 0, 1e6),
+        };
+        if (loss.PsnrWeight + loss.FnMseWeight + loss.GradientWeight <= 0)
+            throw new UsageException("--psnr-weight, --fnmse-weight and --grad-weight are all 0: the loss would be 0.");
+        return new PHNetTrainingTask(model, s.GetInt("stage", 1, 1, 3), epochs, loss) { TrainSize = context.Size };
     }
 }

@@ -22,7 +22,7 @@ namespace Harmonia.Training.Methods.PHNet;
 public sealed class PHNetTrainingTask : ITrainingTask
 {
     readonly PHNetModel model;
-    readonly PHNetLoss loss = new();
+    readonly PHNetLoss loss;
     readonly int fixedStage;
     readonly int[]? stageEpochs;
     int stage;
@@ -30,9 +30,13 @@ public sealed class PHNetTrainingTask : ITrainingTask
     /// <summary>Training crop size, stored in the weights so inference uses the same working resolution.</summary>
     public int TrainSize { get; init; } = 256;
 
-    /// <summary>Creates the task for a network; <paramref name="stageEpochs"/> (2 values) overrides <paramref name="stage"/>.</summary>
-    public PHNetTrainingTask(PHNetModel model, int stage, int[]? stageEpochs = null)
+    /// <summary>
+    /// Creates the task for a network; <paramref name="stageEpochs"/> (2 values) overrides <paramref name="stage"/>;
+    /// <paramref name="loss"/> defaults to the paper's weights.
+    /// </summary>
+    public PHNetTrainingTask(PHNetModel model, int stage, int[]? stageEpochs = null, PHNetLoss? loss = null)
     {
+        this.loss = loss ?? new PHNetLoss();
         if (stage is < 1 or > 3) throw new UsageException($"PHNet stage must be 1, 2 or 3, got {stage}.");
         this.model = model;
         fixedStage = stage;

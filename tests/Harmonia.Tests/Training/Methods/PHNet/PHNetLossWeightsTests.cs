@@ -1,0 +1,50 @@
+using Harmonia.Core.Errors;
+using Harmonia.Core.Methods;
+using Harmonia.Models.PHNet;
+using Harmonia.Models.Runtime;
+using Harmonia.Training.Contracts;
+using Harmonia.Training.Methods;
+using Harmonia.Training.Methods.PHNet;
+using static TorchSharp.torch;
+
+namespace Harmonia.Tests.Training.Methods.PHNet;
+
+/// <summary><c>--psnr-weight</c>, <c>--fnmse-weight</c>, <c>--grad-weight</c> reach the loss the training step uses.</summary>
+public class PHNetLossWeightsTests
+{
+    static PHNetTrainingTask Task(params (string Key, string Value)[] settings) =>
+        PHNetTraining.Create(new TrainingContext(
+            MethodSettings.From(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)).Append(KeyValuePair.Create("width", "4"))),
+            DataRoot: "", Size: 32, Seed: 0, OutputDirectory: ""));
+
+    [Fact]
+    public void The_step_total_is_the_weighted_sum_of_the_terms()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var composite = rand(2, 3, 32, 32);
+        var real = (composite + 0.2f * rand(2, 3, 32, 32)).clamp(0, 1);
+        var mask = zeros(2, 1, 32, 32);
+        mask[.., .., 8..24, 8..24] = tensor(1f);
+        using var batch = new HarmonizationBatch(composite, mask, real, zeros(2, ScalarType.Int64), ["a", "b"]);
+
+        foreach (var (p, f, g) in new[] { (0.2, 0.01, 0.01), (0.0, 1.0, 0.0), (0.0, 2.0, 0.5) })
+        {
+            var task = Task(("psnr-weight", $"{p}"), ("fnmse-weight", $"{f}"), ("grad-weight", $"{g}"));
+            using var _ = no_grad();
+            var step = task.Forward(batch);
+            double expected = p * step.Terms["psnr"].item<float>() + f * step.Terms["fnmse"].item<float>() + g * step.Terms["grad"].item<float>();
+            Assert.True(step.Terms["fnmse"].item<float>() > 1e-4); // the residual network starts near the identity: a real error
+            Assert.Equal(expected, step.Loss.item<float>(), 5);
+        }
+    }
+
+    [Fact]
+    public void All_weights_zero_or_negative_is_a_usage_error()
+    {
+        TorchRuntime.EnsureAvailable();
+        Assert.Throws<UsageException>(() => Task(("psnr-weight", "0"), ("fnmse-weight", "0"), ("grad-weight", "0")));
+        Assert.Throws<UsageException>(() => Task(("fnmse-weight", "-1")));
+    }
+}
