@@ -12,7 +12,8 @@ namespace Harmonia.Cli.Commands;
 
 /// <summary>
 /// <c>harmonia sheet (FOLDER | --list FILE [--root DIR]) -o SHEET.png [--methods a,b] [--model METHOD=FILE]...
-/// [--height H]</c>: a contact sheet, one row per composite, columns composite | mask outline | each method.
+/// [--height H] [--real]</c>: a contact sheet, one row per composite, columns composite | mask outline | each method
+/// (| the ground truth).
 /// </summary>
 public static class SheetCommand
 {
@@ -20,17 +21,18 @@ public static class SheetCommand
     public static Command Create()
     {
         var folder = new Argument<string?>("folder") { Description = "Folder of composites (name.jpg + name_mask.png, or an iHarmony4 layout). Omit with --list.", Arity = ArgumentArity.ZeroOrOne };
-        var list = new Option<string?>("--list") { Description = "Text file with one 'COMPOSITE MASK' pair per line (tab or spaces; # comments); relative paths start at --root." };
+        var list = new Option<string?>("--list") { Description = "Text file with one 'COMPOSITE MASK [REAL]' pair per line (tab or spaces; # comments); relative paths start at --root." };
         var root = new Option<string?>("--root") { Description = "With --list: the folder relative paths start from (default: the list file's folder)." };
         var output = new Option<string>("--output", "-o") { Description = "Output image (.png recommended; .jpg, .webp).", Required = true };
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods, one column each (see 'harmonia methods').", DefaultValueFactory = _ => MethodCatalog.DefaultMethod };
         var models = new Option<string[]>("--model") { Description = "Extra column METHOD=FILE: the method with other weights (repeatable), e.g. s2crnet=old.safetensors.", AllowMultipleArgumentsPerToken = false };
         var height = new Option<int>("--height") { Description = "Cell height in pixels (16-2048).", DefaultValueFactory = _ => 256 };
+        var real = new Option<bool>("--real") { Description = "Add a last column with the ground truth where one is known: name_real.* beside a folder's pair, an iHarmony4 layout's real image, or a --list line's third field (COMPOSITE MASK REAL)." };
         var threshold = new Option<float>("--mask-threshold") { Description = "Mask value at or above which a pixel is foreground (0-1].", DefaultValueFactory = _ => Mask.DefaultThreshold };
         var command = new Command("sheet",
-            "Draw a contact sheet: a row per composite, columns composite | mask outline | each method, labelled. For judging methods by eye.")
+            "Draw a contact sheet: a row per composite, columns composite | mask outline | each method (| real, with --real), labelled. For judging methods by eye.")
         {
-            folder, list, root, output, methods, models, height, threshold,
+            folder, list, root, output, methods, models, height, threshold, real,
         };
         command.SetAction(parsed =>
         {
@@ -39,7 +41,7 @@ public static class SheetCommand
             ImageCodec.EnsureWritableExtension(outPath);
             var t = parsed.GetValue(threshold);
             if (!(t > 0f && t <= 1f)) throw new UsageException($"--mask-threshold must be in (0, 1], got {t}.");
-            var options = new ContactSheetOptions(parsed.GetValue(height), t);
+            var options = new ContactSheetOptions(parsed.GetValue(height), t, parsed.GetValue(real));
             if (options.CellHeight is < 16 or > 2048) throw new UsageException($"--height must be 16-2048, got {options.CellHeight}.");
             var columns = Columns(parsed.GetValue(methods)!, parsed.GetValue(models) ?? []);
             var listFile = parsed.GetValue(list);
@@ -67,7 +69,7 @@ public static class SheetCommand
             if (dir is not null) Directory.CreateDirectory(dir);
             ImageCodec.Write(sheet!, outPath);
             foreach (var w in warnings) Console.Error.WriteLine($"harmonia: warning: {w}.");
-            Console.WriteLine($"Wrote {outPath} ({sheet!.Width}x{sheet.Height}: {pairs.Count} rows; columns {string.Join(" | ", ContactSheet.FixedColumns.Concat(columns.Select(c => c.Label)))}).");
+            Console.WriteLine($"Wrote {outPath} ({sheet!.Width}x{sheet.Height}: {pairs.Count} rows; columns {string.Join(" | ", ContactSheet.ColumnLabels(columns, options))}).");
             return 0;
         });
         return command;

@@ -12,7 +12,11 @@ namespace Harmonia.Core.Pipeline;
 /// <param name="CompositePath">The composite image file.</param>
 /// <param name="MaskPath">The mask file ("" when <paramref name="Problem"/> is set).</param>
 /// <param name="Problem">Why an iHarmony4-layout composite has no usable pair (e.g. its mask is missing); null for a good pair.</param>
-public sealed record CompositePair(string Name, string CompositePath, string MaskPath, string? Problem = null);
+/// <param name="RealPath">
+/// The ground truth when one is known (an iHarmony4 real image, <c>name_real.*</c> beside a flat folder's pair, a list
+/// line's third field); null otherwise.
+/// </param>
+public sealed record CompositePair(string Name, string CompositePath, string MaskPath, string? Problem = null, string? RealPath = null);
 
 /// <summary>
 /// Finds composite/mask pairs. A folder is either an iHarmony4 layout or flat, pairing <c>name.ext</c> (or
@@ -37,7 +41,7 @@ public static class CompositePairs
         if (IHarmony4Layout.IsLayout(folder))
             return IHarmony4Layout.ReadEntries(folder, split: null)
                 .Select(e => e.Sample is { } s
-                    ? new CompositePair($"{s.Subset}/{s.Name}", s.CompositePath, s.MaskPath)
+                    ? new CompositePair($"{s.Subset}/{s.Name}", s.CompositePath, s.MaskPath, RealPath: s.RealPath)
                     : new CompositePair($"{e.Subset}/{Path.GetFileNameWithoutExtension(e.CompositePath)}", e.CompositePath, "", e.Problem))
                 .Where(p => p.Problem is null || warnings is not null)
                 .ToList();
@@ -53,8 +57,12 @@ public static class CompositePairs
             var name = stem.EndsWith("_composite", StringComparison.Ordinal) ? stem[..^"_composite".Length] : stem;
             if (byStem.TryGetValue(stem + "_mask", out var mask) || byStem.TryGetValue(name + "_mask", out mask))
             {
-                pairs.Add(new CompositePair(name, path, mask));
+                pairs.Add(new CompositePair(name, path, mask, RealPath: byStem.GetValueOrDefault(name + "_real")));
                 usedMasks.Add(mask);
+            }
+            else if (IsGroundTruthOfAPair(stem, byStem))
+            {
+                // name_real.* beside name(_composite).* + name_mask.*: the pair's ground truth, not a composite.
             }
             else
             {
@@ -68,9 +76,17 @@ public static class CompositePairs
         return pairs;
     }
 
+    static bool IsGroundTruthOfAPair(string stem, Dictionary<string, string> byStem)
+    {
+        if (!stem.EndsWith("_real", StringComparison.Ordinal)) return false;
+        var name = stem[..^"_real".Length];
+        return byStem.ContainsKey(name + "_mask") && (byStem.ContainsKey(name) || byStem.ContainsKey(name + "_composite"));
+    }
+
     /// <summary>
-    /// Reads a list file: one pair per line, <c>COMPOSITE MASK</c> separated by a tab or spaces (paths without
-    /// spaces, or tab-separated when they have some); blank lines and lines starting with <c>#</c> are skipped.
+    /// Reads a list file: one pair per line, <c>COMPOSITE MASK [REAL]</c> separated by a tab or spaces (paths without
+    /// spaces, or tab-separated when they have some; REAL, the ground truth, is optional); blank lines and lines
+    /// starting with <c>#</c> are skipped.
     /// Relative paths are taken from <paramref name="root"/> (default: the list file's folder). Every file must exist.
     /// </summary>
     /// <param name="listFile">The list.</param>
@@ -91,15 +107,14 @@ public static class CompositePairs
             var parts = line.Contains('\t')
                 ? line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != 2)
-                throw new HarmoniaException($"List file '{listFile}' line {lineNumber}: expected 'COMPOSITE MASK', got {parts.Length} field(s).");
+            if (parts.Length is not (2 or 3))
+                throw new HarmoniaException($"List file '{listFile}' line {lineNumber}: expected 'COMPOSITE MASK [REAL]', got {parts.Length} field(s).");
             if (pairs.Count == maxPairs)
                 throw new HarmoniaException($"List file '{listFile}' names more than {maxPairs} pairs.");
-            var composite = Path.Combine(baseDir, parts[0]);
-            var mask = Path.Combine(baseDir, parts[1]);
-            foreach (var f in new[] { composite, mask })
+            var files = parts.Select(part => Path.Combine(baseDir, part)).ToArray();
+            foreach (var f in files)
                 if (!File.Exists(f)) throw new HarmoniaException($"List file '{listFile}' line {lineNumber}: '{f}' not found.");
-            pairs.Add(new CompositePair(parts[0], composite, mask));
+            pairs.Add(new CompositePair(parts[0], files[0], files[1], RealPath: files.Length == 3 ? files[2] : null));
         }
         return pairs;
     }

@@ -14,7 +14,11 @@ public sealed record SheetColumn(string Label, IHarmonizer Method);
 /// <summary>Layout of a contact sheet.</summary>
 /// <param name="CellHeight">Height of every image cell in pixels (16-2048); widths follow each row's aspect ratio.</param>
 /// <param name="MaskThreshold">Binary mask threshold for the methods and the outline, in (0, 1].</param>
-public sealed record ContactSheetOptions(int CellHeight = 256, float MaskThreshold = Mask.DefaultThreshold)
+/// <param name="GroundTruth">
+/// Adds a last column, <see cref="ContactSheet.GroundTruthColumn"/>, with each pair's <see cref="CompositePair.RealPath"/>
+/// (an empty cell where none is known).
+/// </param>
+public sealed record ContactSheetOptions(int CellHeight = 256, float MaskThreshold = Mask.DefaultThreshold, bool GroundTruth = false)
 {
     /// <summary>A cell is at most this many times as wide as it is high (panoramas are shrunk to fit).</summary>
     public const double MaxAspect = 2.0;
@@ -37,6 +41,13 @@ public static class ContactSheet
 
     /// <summary>The two columns every sheet starts with.</summary>
     public static readonly IReadOnlyList<string> FixedColumns = ["composite", "mask outline"];
+
+    /// <summary>Header of the ground-truth column (<see cref="ContactSheetOptions.GroundTruth"/>).</summary>
+    public const string GroundTruthColumn = "real";
+
+    /// <summary>Every column header of a sheet with these method columns and options, in order.</summary>
+    public static IReadOnlyList<string> ColumnLabels(IReadOnlyList<SheetColumn> columns, ContactSheetOptions options) =>
+        FixedColumns.Concat(columns.Select(c => c.Label)).Concat(options.GroundTruth ? [GroundTruthColumn] : []).ToList();
 
     /// <summary>
     /// Harmonizes every pair with every column's method and draws the sheet. Throws <see cref="HarmoniaException"/>
@@ -61,8 +72,7 @@ public static class ContactSheet
             rows.Add(RenderRow(pairs[r], columns, options, warn));
             progress?.Invoke(r + 1, pairs.Count, pairs[r].Name);
         }
-        var labels = FixedColumns.Concat(columns.Select(c => c.Label)).ToList();
-        return Draw(pairs.Select(p => p.Name).ToList(), labels, rows, options.CellHeight, warn);
+        return Draw(pairs.Select(p => p.Name).ToList(), ColumnLabels(columns, options), rows, options.CellHeight, warn);
     }
 
     /// <summary>Size of a cell for a W x H image: height <paramref name="cellHeight"/>, width by aspect, capped at <see cref="ContactSheetOptions.MaxAspect"/>.</summary>
@@ -78,7 +88,7 @@ public static class ContactSheet
     {
         var (composite, mask) = FileHarmonizer.Load(pair.CompositePath, pair.MaskPath, options.MaskThreshold);
         var (w, h) = CellSize(composite.Width, composite.Height, options.CellHeight);
-        var cells = new RgbImage[FixedColumns.Count + columns.Count];
+        var cells = new RgbImage[FixedColumns.Count + columns.Count + (options.GroundTruth ? 1 : 0)];
         cells[0] = Resize.Rgb(composite, w, h, ResizeFilter.Bicubic);
         cells[1] = Outline(cells[0], Resize.Mask(mask, w, h, ResizeFilter.Bilinear));
         for (int c = 0; c < columns.Count; c++)
@@ -96,7 +106,32 @@ public static class ContactSheet
             if (warning is not null) warn?.Invoke($"{pair.Name}: {columns[c].Label}: {warning}");
             cells[FixedColumns.Count + c] = Resize.Rgb(result, w, h, ResizeFilter.Bicubic);
         }
+        if (options.GroundTruth) cells[^1] = GroundTruthCell(pair, composite, w, h);
         return cells;
+    }
+
+    /// <summary>The pair's ground truth as a cell, or a cell of the sheet's background where none is known.</summary>
+    static RgbImage GroundTruthCell(CompositePair pair, RgbImage composite, int w, int h)
+    {
+        if (pair.RealPath is null)
+        {
+            var empty = new RgbImage(w, h);
+            for (int i = 0; i < empty.Pixels.Length; i += 3)
+                (empty.Pixels[i], empty.Pixels[i + 1], empty.Pixels[i + 2]) = (Background.Red, Background.Green, Background.Blue);
+            return empty;
+        }
+        RgbImage real;
+        try
+        {
+            real = ImageCodec.Read(pair.RealPath);
+        }
+        catch (HarmoniaException e)
+        {
+            throw new HarmoniaException($"{pair.Name}: ground truth: {e.Message}");
+        }
+        if (real.Width != composite.Width || real.Height != composite.Height)
+            throw new HarmoniaException($"{pair.Name}: ground truth '{pair.RealPath}' is {real.Width}x{real.Height}, the composite {composite.Width}x{composite.Height}.");
+        return Resize.Rgb(real, w, h, ResizeFilter.Bicubic);
     }
 
     /// <summary>The thumbnail with the background dimmed to 40 % and the binary mask's boundary in magenta (2 px: both sides).</summary>

@@ -19,6 +19,14 @@ public sealed class SheetCommandTests
         var sheet = ImageCodec.Read(output);
         // 4 slots of round(32·4/3) = 43 px, 3 gaps of 6, margins 2·8.
         Assert.Equal(2 * 8 + 4 * 43 + 3 * 6, sheet.Width);
+
+        // --real: a_real.jpg is the pair's ground truth (a last column), not a composite without a mask.
+        ImageCodec.Write(TestImages.Gradient(64, 48, seed: 5), temp.File("a_real.jpg"));
+        var withReal = Path.Combine(temp.Path, "out", "real.png");
+        r = CliProcess.Run("sheet", temp.Path, "--methods", "reinhard", "--real", "--height", "32", "-o", withReal);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Contains("1 rows; columns composite | mask outline | reinhard | real", r.StdOut);
+        Assert.Equal(2 * 8 + 4 * 43 + 3 * 6, ImageCodec.Read(withReal).Width);
     }
 
     [Theory]

@@ -96,8 +96,16 @@ public sealed class ContactSheetTests
         Assert.Equal(["wide.png", "tall.png"], pairs.Select(p => p.Name));
         Assert.Equal(temp.File("tall_mask.png"), pairs[1].MaskPath);
 
+        Assert.All(pairs, p => Assert.Null(p.RealPath));
+        File.WriteAllText(list, "wide.png wide_mask.png tall.png\n");
+        Assert.Equal(temp.File("tall.png"), Assert.Single(CompositePairs.FromList(list)).RealPath);
+
         File.WriteAllText(list, "wide.png\n");
-        Assert.Contains("line 1: expected 'COMPOSITE MASK'", Assert.Throws<HarmoniaException>(() => CompositePairs.FromList(list)).Message);
+        Assert.Contains("line 1: expected 'COMPOSITE MASK [REAL]'", Assert.Throws<HarmoniaException>(() => CompositePairs.FromList(list)).Message);
+        File.WriteAllText(list, "wide.png wide_mask.png a b\n");
+        Assert.Contains("got 4 field(s)", Assert.Throws<HarmoniaException>(() => CompositePairs.FromList(list)).Message);
+        File.WriteAllText(list, "wide.png wide_mask.png missing_real.png\n");
+        Assert.Contains("missing_real.png' not found", Assert.Throws<HarmoniaException>(() => CompositePairs.FromList(list)).Message);
         File.WriteAllText(list, "wide.png missing_mask.png\n");
         Assert.Contains("not found", Assert.Throws<HarmoniaException>(() => CompositePairs.FromList(list)).Message);
         // --root: paths start there instead of the list's folder.
@@ -114,6 +122,39 @@ public sealed class ContactSheetTests
         File.Copy(temp.File("wide.png"), temp.File("x_composite.png"));
         File.Copy(temp.File("wide_mask.png"), temp.File("x_mask.png"));
         File.Copy(temp.File("wide.png"), temp.File("lonely.png"));
-        Assert.Equal(["tall", "wide", "x"], CompositePairs.InFolder(temp.Path).Select(p => p.Name));
+        File.Copy(temp.File("wide.png"), temp.File("x_real.png"));
+        File.Copy(temp.File("wide.png"), temp.File("lonely_real.png"));
+        var warnings = new List<string>();
+        var pairs = CompositePairs.InFolder(temp.Path, warnings);
+        Assert.Equal(["tall", "wide", "x"], pairs.Select(p => p.Name));
+        // x_real.png is x's ground truth (not a composite without a mask); lonely_real.png belongs to no pair.
+        Assert.Equal([null, null, temp.File("x_real.png")], pairs.Select(p => p.RealPath));
+        Assert.Contains(warnings, w => w.Contains("lonely_real.png"));
+        Assert.DoesNotContain(warnings, w => w.Contains("x_real.png"));
+    }
+
+    [Fact]
+    public void Ground_truth_column_shows_the_real_or_an_empty_cell()
+    {
+        using var temp = new TempFolder();
+        var pairs = WritePairs(temp);
+        var real = TestImages.Gradient(80, 60, seed: 99);
+        ImageCodec.Write(real, temp.File("wide_real.png"));
+        var withReal = new List<CompositePair> { pairs[0] with { RealPath = temp.File("wide_real.png") }, pairs[1] };
+        var options = new ContactSheetOptions(CellHeight: 40, GroundTruth: true);
+        var sheet = ContactSheet.Render(withReal, [new SheetColumn("blue", new PaintBlue())], options);
+        Assert.Equal(["composite", "mask outline", "blue", "real"], ContactSheet.ColumnLabels([new SheetColumn("blue", new PaintBlue())], options));
+        // Four 53-pixel slots: 2·8 + 4·53 + 3·6 = 246 wide; the real column starts at x = 8 + 3·59 = 185.
+        Assert.Equal(246, sheet.Width);
+        var thumb = Resize.Rgb(real, 53, 40, ResizeFilter.Bicubic);
+        for (int y = 0; y < 40; y += 7)
+            for (int x = 0; x < 53; x += 5)
+                Assert.Equal(thumb.Pixels.AsSpan(3 * (y * 53 + x), 3).ToArray(), sheet.Pixels.AsSpan(3 * ((62 + y) * 246 + 185 + x), 3).ToArray());
+        // Row 2 (tall) has no ground truth: its real cell is the sheet's background colour.
+        Assert.Equal(new byte[] { 28, 28, 30 }, sheet.Pixels.AsSpan(3 * ((132 + 20) * 246 + 185 + 26), 3).ToArray());
+
+        // A ground truth of another size is an error naming the pair.
+        var wrongSize = pairs[1] with { RealPath = temp.File("wide_real.png") };
+        Assert.Contains("tall: ground truth", Assert.Throws<HarmoniaException>(() => ContactSheet.Render([wrongSize], [], options)).Message);
     }
 }
