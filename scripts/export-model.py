@@ -9,7 +9,7 @@ beside the binaries). RUN_DIR is the folder holding the launcher script (--scrip
 (--out, default out), e.g. /work/runs/s2crnet-c. --eval adds the metrics of a
 `harmonia eval ... --json EVAL.json` run under evaluation.NAME. The weights file already carries the
 model configuration in its safetensors metadata (the harmonizer rebuilds the model from it); the card records the
-configuration, the exact training command, the dataset manifest's command, steps, wall time and the validation rows
+configuration, the exact training command, the dataset manifest's command and the subsets the run read, steps, wall time and the validation rows
 of the run's val.csv. --metadata overrides a metadata entry of the shipped copy (e.g. phnet.working_size=160 when the
 inference size was chosen on a validation split after training); the card records the trained and shipped values.
 Rebuild afterwards (dotnet build) so Harmonia.Models embeds the new file.
@@ -121,6 +121,13 @@ def main():
     if data_dir and os.path.exists(os.path.join(data_dir, 'manifest.json')):
         m = json.load(open(os.path.join(data_dir, 'manifest.json')))
         manifest = {k: m.get(k) for k in ('name', 'command', 'samples', 'photos')}
+        # The subsets the run actually read: a training root may hold only some of a built set's subsets.
+        manifest['root'] = data_dir
+        manifest['subsets_used'] = sorted(d for d in os.listdir(data_dir) if os.path.isdir(os.path.join(data_dir, d)))
+        def count(subset, split):
+            path = os.path.join(data_dir, subset, f'{subset}_{split}.txt')
+            return sum(1 for line in open(path) if line.strip()) if os.path.exists(path) else 0
+        manifest['samples_in_subsets_used'] = {split: sum(count(d, split) for d in manifest['subsets_used']) for split in ('train', 'test')}
     evaluation = {}
     for i, a in enumerate(args):
         if a == '--eval':
