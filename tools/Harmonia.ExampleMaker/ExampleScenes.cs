@@ -32,6 +32,11 @@ public static class ExampleScenes
         Directory.CreateDirectory(examplesFolder);
         string Photo(string name) => Path.Combine(photoFolder, name);
 
+        // 0. Dandelion head more than a stop darker (an exposure gap), the README's first example.
+        yield return Recolour(Photo("seeding_by_Clements_Engelhardt.jpg"), examplesFolder, "dandelion",
+            new Ellipse(0.294, 0.32, 0.165, 0.255),
+            new AffineColorTransform(Matrix3.Diagonal(new Vec3(0.45, 0.45, 0.45)), new Vec3(0, 0, 0)));
+
         // 1. Drum head recoloured cold and dark (a foreground shot under other light).
         yield return Recolour(Photo("Wine_by_Jakkub_Mede.jpg"), examplesFolder, "drum",
             new Ellipse(0.40, 0.64, 0.27, 0.115, -28),
