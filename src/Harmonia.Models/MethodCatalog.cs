@@ -8,12 +8,13 @@ namespace Harmonia.Models;
 public static class MethodCatalog
 {
     /// <summary>
-    /// The method <c>harmonize</c> uses when none is named: phnet when its shipped weights are beside the binaries (the
-    /// lowest fMSE on the synth-v2 test split, issue #10's choosing split: docs/methods/phnet.md), else s2crnet when its
+    /// The method <c>harmonize</c> uses when none is named: cascade (s2crnet's curves, then phnet) when phnet's shipped
+    /// weights are beside the binaries and s2crnet's are embedded (the lowest fMSE on the synth-v2 test split, issue #10's
+    /// choosing split: docs/methods/cascade.md), else phnet alone when its weights are there, else s2crnet when its
     /// weights are embedded, else reinhard.
     /// </summary>
     public static string DefaultMethod =>
-        File.Exists(PHNet.PHNetMethod.DefaultModelPath) ? PHNet.PHNetMethod.Name
+        File.Exists(PHNet.PHNetMethod.DefaultModelPath) ? (S2CRNet.S2CRNetWeights.HasEmbedded ? Cascade.CascadeMethod.Name : PHNet.PHNetMethod.Name)
         : S2CRNet.S2CRNetWeights.HasEmbedded ? S2CRNet.S2CRNetMethod.Name
         : Core.Methods.Classical.ReinhardTransfer.Name;
 
@@ -27,6 +28,7 @@ public static class MethodCatalog
         registry.Register(PIH.PIHMethod.Descriptor);
         registry.Register(Contrastive.ContrastiveMethod.Descriptor);
         registry.Register(CharmNet.CharmNetMethod.Descriptor);
+        registry.Register(Cascade.CascadeMethod.Descriptor);
         return registry;
     }
 }

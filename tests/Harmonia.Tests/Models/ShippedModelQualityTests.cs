@@ -31,7 +31,7 @@ public sealed class ShippedModelQualityTests(ITestOutputHelper output)
     /// <summary>The default method must remove at least this fraction of the README example's foreground MSE.</summary>
     const double ReadmeExampleReduction = 0.40;
 
-    public static TheoryData<string> ShippedMethods => new() { "s2crnet", "phnet", "charmnet" };
+    public static TheoryData<string> ShippedMethods => new() { "s2crnet", "phnet", "charmnet", "cascade" };
 
     [Theory]
     [MemberData(nameof(ShippedMethods))]

@@ -19,7 +19,7 @@ public sealed class ForegroundRendererTests
     static readonly Mask SoftMask = TestImages.Ellipse(W, H);
 
     /// <summary>One map of each kind, each changing the foreground visibly.</summary>
-    public static TheoryData<string> Kinds => new() { "lut", "affine-field", "local-affine", "image-same-size", "image-resampled", "reinhard" };
+    public static TheoryData<string> Kinds => new() { "lut", "affine-field", "local-affine", "image-same-size", "image-resampled", "reinhard", "composed" };
 
     static IForegroundMap MapOf(string kind)
     {
@@ -41,6 +41,8 @@ public sealed class ForegroundRendererTests
                 return new ImageForegroundMap(TestImages.Gradient(W, H, seed: 9));
             case "image-resampled":
                 return new ImageForegroundMap(TestImages.Gradient(W / 5, H / 5, seed: 9));
+            case "composed":
+                return new ComposedForegroundMap(MapOf("lut"), MapOf("affine-field"));
             default:
                 return new ReinhardTransfer().Fit(Composite, SoftMask);
         }
@@ -82,6 +84,19 @@ public sealed class ForegroundRendererTests
             if (Math.Abs(d) >= 8 && kind != "local-affine") Assert.InRange(h, d / 2.0 - 1.5, d / 2.0 + 1.5);
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => map.AtStrength(1.5f));
+    }
+
+    [Fact]
+    public void A_composed_map_applies_the_second_map_to_the_first_ones_colours()
+    {
+        // Hard mask: the renderer copies the map's colours, so composing equals rendering twice, byte for byte.
+        var hard = new Mask(W, H, SoftMask.Alpha.Select(a => a >= 0.5f ? 1f : 0f).ToArray());
+        var twice = ForegroundRenderer.Render(ForegroundRenderer.Render(Composite, hard, MapOf("lut")), hard, MapOf("affine-field"));
+        var composed = ForegroundRenderer.Render(Composite, hard, new ComposedForegroundMap(MapOf("lut"), MapOf("affine-field")));
+        Assert.True(composed.ContentEquals(twice));
+        // The order matters (a table then gains is not gains then a table), so the test can tell them apart.
+        var reversed = ForegroundRenderer.Render(Composite, hard, new ComposedForegroundMap(MapOf("affine-field"), MapOf("lut")));
+        Assert.False(reversed.ContentEquals(twice));
     }
 
     [Fact]

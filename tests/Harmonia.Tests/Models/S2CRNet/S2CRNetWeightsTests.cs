@@ -118,8 +118,9 @@ public class S2CRNetShippedModelTests
         Skip.IfNot(S2CRNetWeights.HasEmbedded, "no models/s2crnet-c.safetensors at build time");
         TorchRuntime.EnsureAvailable();
         var registry = Harmonia.Models.MethodCatalog.CreateDefault();
-        // phnet is the default whenever its shipped file is beside the binaries; s2crnet (embedded) is the fallback.
-        Assert.Equal(File.Exists(Harmonia.Models.PHNet.PHNetMethod.DefaultModelPath) ? "phnet" : "s2crnet", Harmonia.Models.MethodCatalog.DefaultMethod);
+        // cascade (s2crnet, then phnet) is the default whenever phnet's shipped file is beside the binaries; s2crnet
+        // (embedded) is the fallback.
+        Assert.Equal(File.Exists(Harmonia.Models.PHNet.PHNetMethod.DefaultModelPath) ? "cascade" : "s2crnet", Harmonia.Models.MethodCatalog.DefaultMethod);
         var method = registry.Create("s2crnet");
         var image = TestImages.Gradient(64, 48, seed: 6);
         var mask = TestImages.Ellipse(64, 48);
