@@ -76,7 +76,7 @@ public static class DatasetEvaluator
             options.MaskThreshold,
             results,
             Summarize(results, r => r.Composite),
-            method is null ? null : Summarize(results, r => r.Method!));
+            method is null ? null : Summarize(results, r => r.Method!)) { Strength = options.Strength };
     }
 
     static SampleEvaluation EvaluateSample(HarmonizationSample sample, IHarmonizer? method, object methodGate, EvaluationOptions options)
@@ -95,7 +95,7 @@ public static class DatasetEvaluator
         {
             RgbImage output;
             var watch = Stopwatch.StartNew();
-            lock (methodGate) (output, warning) = FileHarmonizer.Harmonize(method, composite, mask);
+            lock (methodGate) (output, warning) = FileHarmonizer.Harmonize(method, composite, mask, options.Strength);
             seconds = watch.Elapsed.TotalSeconds;
             if (options.SaveOutputsTo is { } folder)
             {

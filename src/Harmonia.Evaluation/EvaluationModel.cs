@@ -7,7 +7,7 @@ namespace Harmonia.Evaluation;
 /// <param name="MaskThreshold">Binary threshold of the masks (the method's statistics, the harmonia protocol, the foreground-ratio buckets).</param>
 /// <param name="SaveOutputsTo">When set, the method's outputs are written to <c>&lt;folder&gt;/&lt;Subset&gt;/&lt;Name&gt;.png</c>.</param>
 /// <param name="Parallelism">Samples decoded and scored at once (bounded: each 4K sample holds ~0.5 GB while scored).</param>
-public sealed record EvaluationOptions(MetricProtocol Protocol, float MaskThreshold = 0.5f, string? SaveOutputsTo = null, int Parallelism = 2);
+public sealed record EvaluationOptions(MetricProtocol Protocol, float MaskThreshold = 0.5f, string? SaveOutputsTo = null, int Parallelism = 2, float Strength = 1f);
 
 /// <summary>The scores of one sample.</summary>
 /// <param name="Subset">Subset folder, e.g. HCOCO.</param>
@@ -67,6 +67,9 @@ public sealed record EvaluationReport(
 
     /// <summary>The split (test, train, all), when the caller records it.</summary>
     public string? Split { get; init; }
+
+    /// <summary>How much of the method's change was applied (<c>eval --strength</c>; 1 = all).</summary>
+    public float Strength { get; init; } = 1f;
 
     /// <summary>Peers' rows for the same images (<c>eval --anchors</c>), when asked for.</summary>
     public Anchors.PeerComparison? Anchors { get; init; }

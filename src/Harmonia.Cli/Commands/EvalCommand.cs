@@ -31,13 +31,14 @@ public static class EvalCommand
         var json = new Option<string?>("--json") { Description = "Write a JSON report (per-sample scores and aggregates) to this file." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples (dataset order)." };
         var saveOutputs = new Option<string?>("--save-outputs") { Description = "Write the method's outputs to DIR/<Subset>/<name>.png." };
+        var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply before scoring, 0 (none) to 1 (all), as harmonize --strength.", DefaultValueFactory = _ => 1f };
         var anchors = new Option<string?>("--anchors") { Description = "Folder of peers' per-image result CSVs in PCT-Net's format (e.g. ../shared/anchors/pctnet-fr): prints their rows for the same images beside Harmonia's. Needs --protocol pctnet." };
         var methodOptions = new MethodOptions();
         var command = new Command("eval",
             "Score a method and the composite baseline on an iHarmony4-layout dataset (MSE, PSNR, fMSE, fPSNR, SSIM, fSSIM; " +
             "means of per-image metrics). --method composite scores only the composite.")
         {
-            dataset, protocol, split, json, limit, saveOutputs, anchors,
+            dataset, protocol, split, json, limit, saveOutputs, anchors, strength,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -53,6 +54,8 @@ public static class EvalCommand
             var anchorsFolder = parsed.GetValue(anchors);
             if (anchorsFolder is not null && metric.Name != PctNetProtocol.ProtocolName)
                 throw new UsageException($"--anchors holds PCT-Net protocol numbers: add --protocol {PctNetProtocol.ProtocolName} (got {metric.Name}).");
+            var strengthValue = parsed.GetValue(strength);
+            if (!(strengthValue >= 0f && strengthValue <= 1f)) throw new UsageException($"--strength must be between 0 and 1, got {strengthValue}.");
             var threshold = methodOptions.GetThreshold(parsed);
             var methodName = methodOptions.MethodName(parsed);
             IHarmonizer? method = null;
@@ -81,7 +84,7 @@ public static class EvalCommand
             var peers = anchorsFolder is null ? null
                 : PeerResults.ReadFolder(anchorsFolder, samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal));
 
-            var options = new EvaluationOptions(metric, threshold, parsed.GetValue(saveOutputs));
+            var options = new EvaluationOptions(metric, threshold, parsed.GetValue(saveOutputs), Strength: strengthValue);
             var console = CreateConsole();
             var report = RunWithProgress(console, samples, method, method is null ? null : methodName, options) with
             {
@@ -93,7 +96,7 @@ public static class EvalCommand
             console.MarkupLine($"[bold]{Markup.Escape(root)}[/]: {samples.Count} samples, split {splitName}, protocol [bold]{metric.Name}[/] ({Markup.Escape(metric.Description)}); means of per-image metrics.");
             console.Write(SubsetTable($"composite (no harmonization), protocol {metric.Name}", report.Composite));
             if (report.MethodSummary is { } ms)
-                console.Write(SubsetTable($"{methodName}, protocol {metric.Name}", ms));
+                console.Write(SubsetTable(strengthValue < 1f ? $"{methodName} at strength {strengthValue:0.###}, protocol {metric.Name}" : $"{methodName}, protocol {metric.Name}", ms));
             console.Write(BucketTable(report));
             if (report.Anchors is { } comparison) WriteAnchors(console, comparison, anchorsFolder!);
             foreach (var note in NonFiniteNotes(report)) console.WriteLine(note);

@@ -148,6 +148,33 @@ public sealed class EvalCommandTests
     }
 
     [Fact]
+    public void Strength_scales_the_methods_change_and_is_recorded()
+    {
+        using var data = new TinyDataset();
+        using var temp = new TempFolder();
+        double Fmse(string json) => JsonDocument.Parse(File.ReadAllText(json)).RootElement
+            .GetProperty("methodSummary").GetProperty("overall").GetProperty("fmse").GetDouble();
+        string composite = temp.File("c.json"), none = temp.File("s0.json"), half = temp.File("s05.json"), full = temp.File("s1.json");
+        Assert.Equal(0, Run("eval", data.Root, "--method", "composite", "--json", composite).Code);
+        Assert.Equal(0, Run("eval", data.Root, "--method", "reinhard", "--strength", "0", "--json", none).Code);
+        var (code, stdout, stderr) = Run("eval", data.Root, "--method", "reinhard", "--strength", "0.5", "--json", half);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("reinhard at strength 0.5, protocol harmonia", stdout);
+        Assert.Equal(0, Run("eval", data.Root, "--method", "reinhard", "--json", full).Code);
+        // Strength 0 scores the composite itself; at 0.5 the per-pixel error is that of the midpoint, so its mean cannot
+        // exceed the larger of the two ends (a convex function of the strength), and it differs from both.
+        var compositeFmse = JsonDocument.Parse(File.ReadAllText(composite)).RootElement.GetProperty("composite").GetProperty("overall").GetProperty("fmse").GetDouble();
+        Assert.Equal(compositeFmse, Fmse(none), 6);
+        Assert.NotEqual(Fmse(full), Fmse(half));
+        Assert.NotEqual(compositeFmse, Fmse(half));
+        Assert.True(Fmse(half) <= Math.Max(compositeFmse, Fmse(full)) + 1.0, $"{Fmse(half)} vs {compositeFmse} and {Fmse(full)}");
+        Assert.Equal(0.5, JsonDocument.Parse(File.ReadAllText(half)).RootElement.GetProperty("strength").GetDouble(), 6);
+        var bad = Run("eval", data.Root, "--method", "reinhard", "--strength", "1.5");
+        Assert.Equal(2, bad.Code);
+        Assert.Single(Lines(bad.Err));
+    }
+
+    [Fact]
     public void Missing_dataset_is_one_line_exit_1()
     {
         var (code, stdout, stderr) = Run("eval", "/nonexistent/harmonia-dataset", "--method", "composite");
