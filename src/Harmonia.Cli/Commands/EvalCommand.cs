@@ -31,14 +31,14 @@ public static class EvalCommand
         var json = new Option<string?>("--json") { Description = "Write a JSON report (per-sample scores and aggregates) to this file." };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N samples (dataset order)." };
         var saveOutputs = new Option<string?>("--save-outputs") { Description = "Write the method's outputs to DIR/<Subset>/<name>.png." };
-        var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply before scoring, 0 (none) to 1 (all), as harmonize --strength.", DefaultValueFactory = _ => 1f };
+        var strength = new StrengthOption("How much of the method's change to apply before scoring, 0 (none) to 1 (all), as harmonize --strength.");
         var anchors = new Option<string?>("--anchors") { Description = "Folder of peers' per-image result CSVs in PCT-Net's format (e.g. ../shared/anchors/pctnet-fr): prints their rows for the same images beside Harmonia's. Needs --protocol pctnet." };
         var methodOptions = new MethodOptions();
         var command = new Command("eval",
             "Score a method and the composite baseline on an iHarmony4-layout dataset (MSE, PSNR, fMSE, fPSNR, SSIM, fSSIM; " +
             "means of per-image metrics). --method composite scores only the composite.")
         {
-            dataset, protocol, split, json, limit, saveOutputs, anchors, strength,
+            dataset, protocol, split, json, limit, saveOutputs, anchors, strength.Option,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -54,8 +54,7 @@ public static class EvalCommand
             var anchorsFolder = parsed.GetValue(anchors);
             if (anchorsFolder is not null && metric.Name != PctNetProtocol.ProtocolName)
                 throw new UsageException($"--anchors holds PCT-Net protocol numbers: add --protocol {PctNetProtocol.ProtocolName} (got {metric.Name}).");
-            var strengthValue = parsed.GetValue(strength);
-            if (!(strengthValue >= 0f && strengthValue <= 1f)) throw new UsageException($"--strength must be between 0 and 1, got {strengthValue}.");
+            var strengthValue = strength.Get(parsed);
             var threshold = methodOptions.GetThreshold(parsed);
             var methodName = methodOptions.MethodName(parsed);
             IHarmonizer? method = null;

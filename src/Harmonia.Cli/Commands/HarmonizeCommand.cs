@@ -29,7 +29,7 @@ public static class HarmonizeCommand
         var output = new Option<string>("--output", "-o") { Description = "Output image (.png, .jpg, .webp), or output folder in folder mode.", Required = true };
         var quality = new Option<int>("--quality", "-q") { Description = "JPEG/WebP quality 1-100.", DefaultValueFactory = _ => 95 };
         var pngCompression = new Option<int>("--png-compression") { Description = $"PNG zlib level 0-9: {EncodeOptions.DefaultPngCompression} (default) is fast; 6-9 try every row filter for files about 20 % smaller, several times slower.", DefaultValueFactory = _ => EncodeOptions.DefaultPngCompression };
-        var strength = new Option<float>("--strength") { Description = "How much of the method's change to apply, 0 (none) to 1 (all).", DefaultValueFactory = _ => 1f };
+        var strength = new StrengthOption("How much of the method's change to apply, 0 (none) to 1 (all).");
         var maskChannel = new Option<string>("--mask-channel") { Description = MaskChannelHelp, DefaultValueFactory = _ => "auto" };
         var maxPixels = new Option<long>("--max-pixels") { Description = $"Refuse inputs whose header declares more pixels than this (checked before decoding). Default {ImageLimits.DefaultMaxPixels} (150 MP).", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
         var format = new Option<string>("--format") { Description = "Folder mode: output format png, jpg or webp.", DefaultValueFactory = _ => "png" };
@@ -46,7 +46,7 @@ public static class HarmonizeCommand
 
         var command = new Command("harmonize", "Harmonize a composite's foreground to its background (one image or a folder).")
         {
-            input, maskArg, output, quality, pngCompression, strength, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut, curves, shadingOut, shading, shard,
+            input, maskArg, output, quality, pngCompression, strength.Option, maskChannel, maxPixels, format, skipExisting, failFast, modelFile, label, curvesOut, curves, shadingOut, shading, shard,
         };
         methodOptions.AddTo(command);
         command.SetAction(parsed =>
@@ -54,14 +54,13 @@ public static class HarmonizeCommand
             var flagSettings = MethodSettings.From(new (string Key, string? Value)[] { ("model", parsed.GetValue(modelFile)), ("label", parsed.GetValue(label)), (CurvesOutKey, parsed.GetValue(curvesOut)),
                     ("curves", parsed.GetValue(curves)), (ShadingOutKey, parsed.GetValue(shadingOut)), ("shading", parsed.GetValue(shading)) }
                 .Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, p.Value!)));
-            var options = new FileHarmonizeOptions(methodOptions.GetThreshold(parsed), parsed.GetValue(quality), parsed.GetValue(strength))
+            var options = new FileHarmonizeOptions(methodOptions.GetThreshold(parsed), parsed.GetValue(quality), strength.Get(parsed))
             {
                 MaskChannel = MaskChannels.Parse(parsed.GetValue(maskChannel)!),
                 Limits = ImageLimits.WithMaxPixels(parsed.GetValue(maxPixels)),
                 PngCompression = parsed.GetValue(pngCompression),
             };
             options.Encoding.Validate();
-            if (!(options.Strength >= 0f && options.Strength <= 1f)) throw new UsageException($"--strength must be between 0 and 1, got {options.Strength}.");
             var composite = parsed.GetValue(input)!;
             var mask = parsed.GetValue(maskArg);
             var outPath = parsed.GetValue(output)!;

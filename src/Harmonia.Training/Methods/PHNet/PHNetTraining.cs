@@ -12,6 +12,11 @@ namespace Harmonia.Training.Methods.PHNet;
 /// </summary>
 public static class PHNetTraining
 {
+    /// <summary>The paper's loss weights (eq. 15), the defaults of the weight settings.</summary>
+    static readonly PHNetLoss PaperLoss = new();
+
+    static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Registration for <see cref="TrainableMethods"/>.</summary>
     public static readonly TrainableMethod Method = new(
         PHNetMethod.Name,
@@ -22,9 +27,9 @@ public static class PHNetTraining
             new MethodSetting("width", "encoder width divisor of the official 3,16,...,512 channels (1 = official, 2 = half, 4 = quarter)", "1"),
             new MethodSetting("output", "how the last layer becomes the image: residual (image + d, starts at the identity; ours) or sigmoid (official)", "residual"),
             new MethodSetting("init", "weights (.safetensors) to start from, e.g. the previous stage's best.safetensors", ""),
-            new MethodSetting("psnr-weight", "weight of the 100/PSNR term (paper eq. 15: 0.2); per image, so it favours images already close", "0.2"),
-            new MethodSetting("fnmse-weight", "weight of the foreground-normalized MSE term (paper: 0.01); proportional to the fMSE metric", "0.01"),
-            new MethodSetting("grad-weight", "weight of the image-gradient MSE term (paper: 0.01)", "0.01"),
+            new MethodSetting("psnr-weight", "weight of the 100/PSNR term (paper eq. 15: 0.2); per image, so it favours images already close", Text(PaperLoss.PsnrWeight)),
+            new MethodSetting("fnmse-weight", "weight of the foreground-normalized MSE term (paper: 0.01); proportional to the fMSE metric", Text(PaperLoss.FnMseWeight)),
+            new MethodSetting("grad-weight", "weight of the image-gradient MSE term (paper: 0.01)", Text(PaperLoss.GradientWeight)),
         ],
         Create);
 
@@ -50,9 +55,9 @@ public static class PHNetTraining
         }
         var loss = new PHNetLoss
         {
-            PsnrWeight = s.GetDouble("psnr-weight", 0.2, 0, 1e6),
-            FnMseWeight = s.GetDouble("fnmse-weight", 0.01, 0, 1e6),
-            GradientWeight = s.GetDouble("grad-weight", 0.01, 0, 1e6),
+            PsnrWeight = s.GetDouble("psnr-weight", PaperLoss.PsnrWeight, 0, 1e6),
+            FnMseWeight = s.GetDouble("fnmse-weight", PaperLoss.FnMseWeight, 0, 1e6),
+            GradientWeight = s.GetDouble("grad-weight", PaperLoss.GradientWeight, 0, 1e6),
         };
         if (loss.PsnrWeight + loss.FnMseWeight + loss.GradientWeight <= 0)
             throw new UsageException("--psnr-weight, --fnmse-weight and --grad-weight are all 0: the loss would be 0.");
