@@ -37,11 +37,13 @@ public class WeakenGlibcxxVersionNeed : Task
                 int changed = Weaken(bytes);
                 if (changed > 0)
                 {
-                    // Write a new file and move it over the old one: this also breaks any hard link into a package cache.
+                    // Write a new file and move it into place (a new inode): the output's copy may be a hard link
+                    // into the NuGet cache (CreateHardLinksForCopyLocalIfPossible), which must stay untouched, so
+                    // the old file is unlinked rather than overwritten.
                     var temp = path + ".glibcxx-tmp";
                     File.WriteAllBytes(temp, bytes);
-                    File.Copy(temp, path, true);
-                    File.Delete(temp);
+                    File.Delete(path);
+                    File.Move(temp, path);
                     Log.LogMessage(MessageImportance.Normal, "Marked " + NeededVersion + " weak in " + path);
                 }
             }
