@@ -18,7 +18,7 @@ public sealed class ChainedHarmonizerTests
     [Fact]
     public void With_a_hard_mask_the_chain_equals_running_the_methods_one_after_the_other()
     {
-        var hard = new Mask(W, H, SoftMask.Alpha.Select(a => a >= 0.5f ? 1f : 0f).ToArray());
+        var hard = TestImages.HardEllipse(W, H);
         var first = new ReinhardTransfer();
         var second = new HistogramMatching();
         var oneThenOther = second.Harmonize(first.Harmonize(Composite, hard), hard);

@@ -90,7 +90,7 @@ public sealed class ForegroundRendererTests
     public void A_composed_map_applies_the_second_map_to_the_first_ones_colours()
     {
         // Hard mask: the renderer copies the map's colours, so composing equals rendering twice, byte for byte.
-        var hard = new Mask(W, H, SoftMask.Alpha.Select(a => a >= 0.5f ? 1f : 0f).ToArray());
+        var hard = TestImages.HardEllipse(W, H);
         var twice = ForegroundRenderer.Render(ForegroundRenderer.Render(Composite, hard, MapOf("lut")), hard, MapOf("affine-field"));
         var composed = ForegroundRenderer.Render(Composite, hard, new ComposedForegroundMap(MapOf("lut"), MapOf("affine-field")));
         Assert.True(composed.ContentEquals(twice));

@@ -18,8 +18,7 @@ public sealed class CascadeMethodTests
         TorchRuntime.EnsureAvailable();
         const int w = 120, h = 90;
         var real = TestImages.Gradient(w, h, seed: 11);
-        var ellipse = TestImages.Ellipse(w, h);
-        var mask = new Mask(w, h, ellipse.Alpha.Select(a => a >= 0.5f ? 1f : 0f).ToArray());
+        var mask = TestImages.HardEllipse(w, h);
         var composite = TestImages.ShiftForeground(real, mask, -40, 10, 35);
         var registry = MethodCatalog.CreateDefault();
         // The shipped phnet weights as the second stage, so the test needs only what the build copies.
