@@ -3,16 +3,17 @@
 # laid out as a new iHarmony4 root whose composites are those outputs (masks and real images are symlinks to the
 # source; nothing of the source is copied or changed).
 #
-# usage: scripts/make-cascade-data.sh SOURCE OUT SPLIT [FRACTION] [METHOD]
+# usage: scripts/make-cascade-data.sh SOURCE OUT SPLIT [FRACTION] [METHOD] [HARMONIZE_OPTION ...]
 #   SOURCE    an iHarmony4-layout root (e.g. /work/data/harmonia-synth-v3)
 #   OUT       new folder: OUT/input (symlinks to the chosen composites), OUT/output (METHOD's results), OUT/data (the root)
 #   SPLIT     train or test: which list of each subset (SUBSET/SUBSET_SPLIT.txt) to take
 #   FRACTION  share of each list to keep, 0-1 (default 1): a seeded shuffle (shuf, fixed seed) then the first part
 #   METHOD    first stage (default s2crnet, the shipped weights); run with `harmonia harmonize FOLDER -m METHOD`
+#   HARMONIZE_OPTION ...  passed on to that harmonize, e.g. --strength 0.5 (the cascade's curve strength) or --set model=F
 # Needs HARMONIA (default: the Release build's harmonia) and about 150 KB of disk per 256-px composite.
 set -euo pipefail
-[ $# -ge 3 ] || { echo "usage: $0 SOURCE OUT SPLIT [FRACTION] [METHOD]" >&2; exit 2; }
-src=$(realpath "$1"); out=$2; split=$3; fraction=${4:-1}; method=${5:-s2crnet}
+[ $# -ge 3 ] || { echo "usage: $0 SOURCE OUT SPLIT [FRACTION] [METHOD] [HARMONIZE_OPTION ...]" >&2; exit 2; }
+src=$(realpath "$1"); out=$2; split=$3; fraction=${4:-1}; method=${5:-s2crnet}; shift $(( $# < 5 ? $# : 5 ))
 harmonia=${HARMONIA:-$(dirname "$0")/../src/Harmonia.Cli/bin/Release/net10.0/harmonia}
 [ -e "$out" ] && { echo "$0: $out exists; choose a new folder" >&2; exit 2; }
 mkdir -p "$out/input" "$out/data"; out=$(realpath "$out")
@@ -29,5 +30,5 @@ for dir in "$src"/*/; do
   sed 's/\.[^.]*$/.png/' "$out/input/$sub/${sub}_${split}.txt" > "$out/data/$sub/${sub}_${split}.txt"   # outputs are PNG
 done
 [ -f "$src/semantic-labels.txt" ] && cp "$src/semantic-labels.txt" "$out/input/" && cp "$src/semantic-labels.txt" "$out/data/"
-"$harmonia" harmonize "$out/input" -m "$method" -o "$out/output"
+"$harmonia" harmonize "$out/input" -m "$method" -o "$out/output" "$@"
 echo "Wrote $out/data: $method's outputs on the $split composites of $src (fraction $fraction)."

@@ -7,7 +7,8 @@
 #      _N parts); an S2CRNet head trained on each half with the shipped card's settings (cached features);
 #   2. STAGE2_ROOT's training composites split by the same rule, each half harmonized by the other half's head at the
 #      cascade's curve strength STRENGTH -> OUT/train (an iHarmony4 root: symlinked masks and real images);
-#   3. TEST_ROOT's test composites through the shipped S2CRNet at STRENGTH -> OUT/val (the trainer's validation inputs);
+#   3. TEST_ROOT's test composites through the shipped S2CRNet at STRENGTH -> OUT/val/data (the trainer's validation
+#      inputs, by scripts/make-cascade-data.sh);
 #   4. PHNet continued from INIT for STEPS steps on OUT/train (the shipped phnet's recipe) -> OUT/phnet/out.
 # Then score it in the product path, e.g.
 #   harmonia eval TEST_ROOT -m cascade --set model=OUT/phnet/out/generator.safetensors --set mirror=true --set curves-strength=STRENGTH
@@ -78,26 +79,17 @@ if [ ! -f "$out/train.done" ]; then
   touch "$out/train.done"
 fi
 
-# 3. validation inputs: the shipped S2CRNet at STRENGTH on TEST_ROOT's test composites
+# 3. validation inputs: the shipped S2CRNet at STRENGTH on TEST_ROOT's test composites (make-cascade-data.sh's layout)
 if [ ! -f "$out/val.done" ]; then
-  for s in $(subsets "$test_root" test); do
-    mkdir -p "$out/val-in/$s/composite_images"; ln -sfn "$test_root/$s/masks" "$out/val-in/$s/masks"; ln -sfn "$test_root/$s/real_images" "$out/val-in/$s/real_images"
-    keep "$test_root/$s/${s}_test.txt" > "$out/val-in/$s/${s}_test.txt"
-    while read -r n; do ln -sf "$test_root/$s/composite_images/$n" "$out/val-in/$s/composite_images/$n"; done < "$out/val-in/$s/${s}_test.txt"
-  done
-  "$harmonia" harmonize "$out/val-in" -m s2crnet --strength "$strength" -o "$out/val-outputs" --skip-existing
-  for s in $(subsets "$test_root" test); do
-    layout "$s" "$test_root" "$out/val" "$out/val-outputs/$s"
-    sed 's/\.[^.]*$/.png/' "$out/val-in/$s/${s}_test.txt" > "$out/val/$s/${s}_test.txt"
-  done
-  [ -f "$test_root/semantic-labels.txt" ] && cp "$test_root/semantic-labels.txt" "$out/val/"
+  rm -rf "$out/val"
+  HARMONIA="$harmonia" "$repo/scripts/make-cascade-data.sh" "$test_root" "$out/val" test "$fraction" s2crnet --strength "$strength"
   touch "$out/val.done"
 fi
 
 # 4. PHNet continued on the out-of-fold inputs (the shipped phnet's recipe)
 mkdir -p "$out/phnet"; cd "$out/phnet"
 resume=(); [ -f out/checkpoint-last.safetensors ] && resume=(--resume)
-"$harmonia" train phnet --data "$out/train" --val-data "$out/val" --out out --width 2 --output residual --size 160 --geometry fit \
+"$harmonia" train phnet --data "$out/train" --val-data "$out/val/data" --out out --width 2 --output residual --size 160 --geometry fit \
   --batch-size 16 --optimizer lion --lr 1e-4 --weight-decay 0 --schedule cosine --warmup 50 --no-adv --steps "$steps" --epochs 10 \
   --stage 3 --init "$init" --val-every 400 --val-limit 300 --checkpoint-every 100 --log-every 25 --seed 11 --threads 2 --workers 1 "${resume[@]}"
 echo "Wrote $out/phnet/out/generator.safetensors: PHNet on out-of-fold S2CRNet outputs (curve strength $strength)."
