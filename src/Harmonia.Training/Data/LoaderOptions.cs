@@ -42,6 +42,12 @@ public sealed record LoaderOptions
     /// <summary>Largest random zoom factor for <see cref="LoaderGeometry.ShortSideCrop"/> when augmenting (1 = none).</summary>
     public double MaxScale { get; init; } = 1.0;
 
+    /// <summary>
+    /// Scene-look augmentation when augmenting (null = off): the whole sample, composite and real alike, re-toned by one
+    /// random global white balance and exposure. See <see cref="SceneLookOptions"/>.
+    /// </summary>
+    public SceneLookOptions? SceneLook { get; init; }
+
     /// <summary>Probability of a horizontal flip when augmenting.</summary>
     public double FlipProbability { get; init; } = 0.5;
 
@@ -95,5 +101,6 @@ public sealed record LoaderOptions
         if (Workers < 1 || Prefetch < 1) throw new ArgumentException("Workers and Prefetch must be at least 1.");
         if (FlipProbability is < 0 or > 1) throw new ArgumentException("FlipProbability must be in [0, 1].");
         if (CropAttempts < 1) throw new ArgumentException("CropAttempts must be at least 1.");
+        SceneLook?.Validate();
     }
 }

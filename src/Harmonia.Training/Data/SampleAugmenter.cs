@@ -14,7 +14,8 @@ public readonly record struct SampleGeometry(int Width, int Height, int CropX, i
 
 /// <summary>
 /// Turns one decoded (composite, mask, real) triple into planar float tensors of the training size: resize, crop
-/// (foreground-preserving when random), flip, mask binarization. Pure function of its inputs and the given
+/// (foreground-preserving when random), flip, mask binarization, then the optional scene look
+/// (<see cref="LoaderOptions.SceneLook"/>). Pure function of its inputs and the given
 /// <see cref="SeededRandom"/>, so the loader is deterministic.
 /// </summary>
 public static class SampleAugmenter
@@ -24,9 +25,23 @@ public static class SampleAugmenter
     /// <summary>
     /// Renders the sample into <paramref name="composite"/> and <paramref name="real"/> (3·Size² floats each, planar RGB in
     /// [0, 1]) and <paramref name="mask"/> (Size² floats in {0, 1}). Draws from <paramref name="rng"/> in a fixed order:
-    /// scale, crop positions, flip. Returns the geometry used.
+    /// scale, crop positions, flip, then the scene look (last, so enabling it leaves every sample's geometry as it was).
+    /// Returns the geometry used.
     /// </summary>
     public static SampleGeometry Render(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, SeededRandom rng,
+        Span<float> composite, Span<float> mask, Span<float> real)
+    {
+        var geometry = RenderGeometry(compositeImage, maskImage, realImage, options, rng, composite, mask, real);
+        if (options.Augment && options.SceneLook?.Draw(rng) is { } look)
+        {
+            int plane = options.Size * options.Size;
+            look.ApplyPlanar(composite, plane);
+            look.ApplyPlanar(real, plane);
+        }
+        return geometry;
+    }
+
+    static SampleGeometry RenderGeometry(RgbImage compositeImage, Mask maskImage, RgbImage realImage, LoaderOptions options, SeededRandom rng,
         Span<float> composite, Span<float> mask, Span<float> real)
     {
         int size = options.Size;

@@ -23,6 +23,7 @@ internal sealed class TrainCommonOptions
     public readonly Option<int> Size = new("--size") { Description = "Training size in pixels: the square side (with --geometry fit, the long side before padding to a square).", DefaultValueFactory = _ => 256 };
     public readonly Option<string> Geometry = new("--geometry") { Description = "crop: short side to --size then random crop (keeps aspect); resize: plain resize to size x size; fit: as pixel networks see images at inference (long side to --size, edge-replicated padding to size x size, padding is background).", DefaultValueFactory = _ => "crop" };
     public readonly Option<double> MaxScale = new("--max-scale") { Description = "Random zoom up to this factor before cropping (1 = none).", DefaultValueFactory = _ => 1.0 };
+    public readonly Option<double> SceneLook = new("--scene-look") { Description = "Chance (0-1) that a training sample is re-toned as a whole, composite and real photo by the same random global white balance (temperature ±0.35, tint ±0.15) and exposure (±0.5 EV), so scenes are not all lit neutrally (0 = off).", DefaultValueFactory = _ => 0.0 };
     public readonly Option<double> Lr = new("--lr") { Description = "Generator learning rate.", DefaultValueFactory = _ => 2e-4 };
     public readonly Option<double> WeightDecay = new("--weight-decay") { Description = "Generator weight decay.", DefaultValueFactory = _ => 1e-2 };
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "Generator optimizer: " + string.Join(", ", OptimizerRegistry.CreateDefault().Names) + ".", DefaultValueFactory = _ => OptimizerRegistry.AdamW };
@@ -47,7 +48,7 @@ internal sealed class TrainCommonOptions
 
     public IEnumerable<Option> All =>
     [
-        Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, Lr, WeightDecay, Optimizer,
+        Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, SceneLook, Lr, WeightDecay, Optimizer,
         Schedule, Warmup, GradClip, AdvWeight, DLr, DChannels, DEvery, DSize, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Overwrite, Seed, Threads, Workers,
     ];
 
@@ -102,6 +103,7 @@ internal sealed class TrainCommonOptions
             var loaderOptions = new LoaderOptions
             {
                 BatchSize = p.GetValue(BatchSize), Size = size, Geometry = geometry, MaxScale = p.GetValue(MaxScale),
+                SceneLook = p.GetValue(SceneLook) is var look && look != 0 ? new SceneLookOptions { Probability = look } : null,
                 Seed = p.GetValue(Seed), Workers = p.GetValue(Workers),
             };
             var data = p.GetValue(Data)!;

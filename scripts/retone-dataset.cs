@@ -1,0 +1,63 @@
+#:project ../src/Harmonia.Training/Harmonia.Training.csproj
+// A re-toned copy of an iHarmony4-layout split: every photo's composites and its real image re-toned by one random
+// scene look (the training augmentation's `SceneLook`, probability 1, its default ranges), so the background's light
+// is no longer neutral daylight and the right answer carries that light into the foreground. A robustness check for
+// `harmonia eval` (does a method follow the background?), not a choosing split: its looks are drawn from the same
+// ranges as `--scene-look`, so a network trained with that option has seen this distribution.
+//
+// usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1]
+//   writes OUT/<Subset>/{composite_images,real_images} as PNG (lossless, so composite and real stay comparable),
+//   OUT/<Subset>/masks as a symlink to the source's, and OUT/<Subset>/<Subset>_SPLIT.txt; the source is not changed.
+using Harmonia.Core.Color;
+using Harmonia.Core.Datasets;
+using Harmonia.Core.Imaging;
+using Harmonia.Core.Randomness;
+using Harmonia.Training.Data;
+
+if (args.Length is < 2 or > 4)
+{
+    Console.Error.WriteLine("usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1]");
+    return 2;
+}
+string source = Path.GetFullPath(args[0]), output = Path.GetFullPath(args[1]);
+string split = args.Length > 2 ? args[2] : "test";
+int seed = args.Length > 3 && int.TryParse(args[3], out var s) ? s : 1;
+if (!IHarmony4Layout.IsLayout(source)) { Console.Error.WriteLine($"retone-dataset: {source} is not an iHarmony4 layout"); return 2; }
+if (Path.Exists(output)) { Console.Error.WriteLine($"retone-dataset: {output} exists; choose a new folder"); return 2; }
+
+var looks = new SceneLookOptions { Probability = 1 };
+int composites = 0, photos = 0;
+foreach (var subsetDir in IHarmony4Layout.SubsetFolders(source))
+{
+    string subset = Path.GetFileName(subsetDir), list = Path.Combine(subsetDir, $"{subset}_{split}.txt");
+    if (!File.Exists(list)) continue;
+    string outDir = Path.Combine(output, subset);
+    Directory.CreateDirectory(Path.Combine(outDir, IHarmony4Layout.Composites));
+    Directory.CreateDirectory(Path.Combine(outDir, IHarmony4Layout.Reals));
+    File.CreateSymbolicLink(Path.Combine(outDir, IHarmony4Layout.Masks), Path.Combine(subsetDir, IHarmony4Layout.Masks));
+    var names = new List<string>();
+    foreach (var sample in IHarmony4Layout.Read(subsetDir, split))
+    {
+        string name = Path.GetFileNameWithoutExtension(sample.CompositePath);
+        string photo = Path.GetFileNameWithoutExtension(sample.RealPath!);
+        // One look per photo: all its composites share one real image.
+        var look = looks.Draw(SeededRandom.FromKey(seed, photo))!.Value;
+        var lut = new byte[3][];
+        for (int c = 0; c < 3; c++) lut[c] = Enumerable.Range(0, 256).Select(v => Srgb.ToByte(look.Apply(v / 255f, c))).ToArray();
+        ImageCodec.Write(Retone(ImageCodec.Read(sample.CompositePath), lut), Path.Combine(outDir, IHarmony4Layout.Composites, name + ".png"));
+        string real = Path.Combine(outDir, IHarmony4Layout.Reals, photo + ".png");
+        if (!File.Exists(real)) { ImageCodec.Write(Retone(ImageCodec.Read(sample.RealPath!), lut), real); photos++; }
+        names.Add(name + ".png");
+        composites++;
+    }
+    File.WriteAllLines(Path.Combine(outDir, $"{subset}_{split}.txt"), names);
+}
+Console.WriteLine($"Wrote {composites} composites of {photos} photos to {output}");
+return 0;
+
+static RgbImage Retone(RgbImage image, byte[][] lut)
+{
+    var px = image.Pixels;
+    for (int i = 0; i < px.Length; i++) px[i] = lut[i % 3][px[i]];
+    return image;
+}
