@@ -13,6 +13,12 @@ public static class Srgb
     /// <summary>Linear light → sRGB-encoded; values above 1 are allowed (the caller clips).</summary>
     public static float FromLinear(float c) => c <= 0.0031308f ? c * 12.92f : 1.055f * MathF.Pow(c, 1f / 2.4f) - 0.055f;
 
+    /// <summary>
+    /// A gain in linear light on an sRGB-encoded value: <c>clamp(FromLinear(ToLinear(c) · gain), 0, 1)</c> — exposure and
+    /// white balance as a camera applies them (the retouch and cast families, the training scene look).
+    /// </summary>
+    public static float ScaleLinear(float c, float gain) => Math.Clamp(FromLinear(ToLinear(c) * gain), 0f, 1f);
+
     /// <summary>Rec.601 luma 0.299 R + 0.587 G + 0.114 B (same scale as the inputs).</summary>
     public static float Luma(float r, float g, float b) => 0.299f * r + 0.587f * g + 0.114f * b;
 

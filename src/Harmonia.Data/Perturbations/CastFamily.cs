@@ -84,7 +84,7 @@ public sealed class CastFamily : IPerturbationFamily
         {
             for (int c = 0; c < 3; c++)
             {
-                float v = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[c]) * gain[c]), 0f, 1f);
+                float v = Srgb.ScaleLinear(rgb[c], gain[c]);
                 rgb[c] = MathF.Pow(v, invGamma[c]) + add[c];
             }
         });

@@ -88,9 +88,9 @@ public sealed class RetouchFamily : IPerturbationFamily
         {
             if (linearStage)
             {
-                rgb[0] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[0]) * gainR), 0f, 1f);
-                rgb[1] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[1]) * gainG), 0f, 1f);
-                rgb[2] = Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(rgb[2]) * gainB), 0f, 1f);
+                rgb[0] = Srgb.ScaleLinear(rgb[0], gainR);
+                rgb[1] = Srgb.ScaleLinear(rgb[1], gainG);
+                rgb[2] = Srgb.ScaleLinear(rgb[2], gainB);
             }
             for (int c = 0; c < 3; c++) rgb[c] = Math.Clamp((rgb[c] - 0.5f) * contrast + 0.5f, 0f, 1f);
             float y = Srgb.Luma(rgb[0], rgb[1], rgb[2]);

@@ -61,7 +61,7 @@ public readonly record struct SceneLook(float GainR, float GainG, float GainB)
     public float Apply(float value, int channel)
     {
         float gain = channel switch { 0 => GainR, 1 => GainG, _ => GainB };
-        return Math.Clamp(Srgb.FromLinear(Srgb.ToLinear(value) * gain), 0f, 1f);
+        return Srgb.ScaleLinear(value, gain);
     }
 
     /// <summary>Applies the look in place to planar RGB (<c>3 · plane</c> floats: R plane, G plane, B plane; values in [0, 1]).</summary>
