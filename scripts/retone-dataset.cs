@@ -5,7 +5,9 @@
 // `harmonia eval` (does a method follow the background?), not a choosing split: its looks are drawn from the same
 // ranges as `--scene-look`, so a network trained with that option has seen this distribution.
 //
-// usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1]
+// usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole]
+//   SCOPE whole re-tones composites entirely; scene (as `--scene-look-scope scene`) leaves each composite's foreground
+//   (mask >= 0.5) as it was, so the right answer adds the scene's look to it.
 //   writes OUT/<Subset>/{composite_images,real_images} as PNG (lossless, so composite and real stay comparable),
 //   OUT/<Subset>/masks as a symlink to the source's, and OUT/<Subset>/<Subset>_SPLIT.txt; the source is not changed.
 using Harmonia.Core.Color;
@@ -14,11 +16,12 @@ using Harmonia.Core.Imaging;
 using Harmonia.Core.Randomness;
 using Harmonia.Training.Data;
 
-if (args.Length is < 2 or > 4)
+if (args.Length is < 2 or > 5 || (args.Length == 5 && args[4] is not ("whole" or "scene")))
 {
-    Console.Error.WriteLine("usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1]");
+    Console.Error.WriteLine("usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole|scene]");
     return 2;
 }
+bool sceneOnly = args.Length == 5 && args[4] == "scene";
 string source = Path.GetFullPath(args[0]), output = Path.GetFullPath(args[1]);
 string split = args.Length > 2 ? args[2] : "test";
 int seed = args.Length > 3 && int.TryParse(args[3], out var s) ? s : 1;
@@ -44,9 +47,10 @@ foreach (var subsetDir in IHarmony4Layout.SubsetFolders(source))
         var look = looks.Draw(SeededRandom.FromKey(seed, photo))!.Value;
         var lut = new byte[3][];
         for (int c = 0; c < 3; c++) lut[c] = Enumerable.Range(0, 256).Select(v => Srgb.ToByte(look.Apply(v / 255f, c))).ToArray();
-        ImageCodec.Write(Retone(ImageCodec.Read(sample.CompositePath), lut), Path.Combine(outDir, IHarmony4Layout.Composites, name + ".png"));
+        var keep = sceneOnly ? ImageCodec.ReadMask(sample.MaskPath) : null;
+        ImageCodec.Write(Retone(ImageCodec.Read(sample.CompositePath), lut, keep), Path.Combine(outDir, IHarmony4Layout.Composites, name + ".png"));
         string real = Path.Combine(outDir, IHarmony4Layout.Reals, photo + ".png");
-        if (!File.Exists(real)) { ImageCodec.Write(Retone(ImageCodec.Read(sample.RealPath!), lut), real); photos++; }
+        if (!File.Exists(real)) { ImageCodec.Write(Retone(ImageCodec.Read(sample.RealPath!), lut, null), real); photos++; }
         names.Add(name + ".png");
         composites++;
     }
@@ -55,9 +59,13 @@ foreach (var subsetDir in IHarmony4Layout.SubsetFolders(source))
 Console.WriteLine($"Wrote {composites} composites of {photos} photos to {output}");
 return 0;
 
-static RgbImage Retone(RgbImage image, byte[][] lut)
+// keep: pixels whose mask value is >= 0.5 stay as they are (null: re-tone every pixel).
+static RgbImage Retone(RgbImage image, byte[][] lut, Mask? keep)
 {
+    if (keep is not null && (keep.Width != image.Width || keep.Height != image.Height))
+        throw new InvalidDataException("mask and composite differ in size");
     var px = image.Pixels;
-    for (int i = 0; i < px.Length; i++) px[i] = lut[i % 3][px[i]];
+    for (int i = 0; i < px.Length; i++)
+        if (keep is null || keep.Alpha[i / 3] < 0.5f) px[i] = lut[i % 3][px[i]];
     return image;
 }

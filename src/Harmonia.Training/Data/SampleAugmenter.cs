@@ -35,7 +35,7 @@ public static class SampleAugmenter
         if (options.Augment && options.SceneLook?.Draw(rng) is { } look)
         {
             int plane = options.Size * options.Size;
-            look.ApplyPlanar(composite, plane);
+            look.ApplyPlanar(composite, plane, options.SceneLook.Scope == SceneLookScope.Scene ? mask : default);
             look.ApplyPlanar(real, plane);
         }
         return geometry;

@@ -18,6 +18,9 @@ public sealed record SceneLookOptions
     /// <summary>Chance that a training sample is re-toned (0 = never).</summary>
     public double Probability { get; init; }
 
+    /// <summary>What the look re-tones: the whole sample (default) or the scene only (see <see cref="SceneLookScope"/>).</summary>
+    public SceneLookScope Scope { get; init; } = SceneLookScope.Whole;
+
     /// <summary>Exposure in EV, drawn uniformly in [−Exposure, Exposure]: linear light × 2^EV.</summary>
     public double Exposure { get; init; } = 0.5;
 
@@ -48,6 +51,23 @@ public sealed record SceneLookOptions
     }
 }
 
+/// <summary>Which pixels a scene look re-tones.</summary>
+public enum SceneLookScope
+{
+    /// <summary>
+    /// Composite and real photo alike, foreground included: the pasted foreground already carries the scene's light,
+    /// so the task is the sample's own perturbation in a tinted scene.
+    /// </summary>
+    Whole,
+
+    /// <summary>
+    /// The real photo and the composite's background; the composite's foreground keeps the untinted photo's light, as
+    /// a foreground pasted from elsewhere would. The target then asks the network to carry the scene's look into the
+    /// foreground, on top of undoing the sample's perturbation.
+    /// </summary>
+    Scene,
+}
+
 /// <summary>
 /// One drawn scene look: per-channel gains in linear light, <c>y_c = clamp(srgb(lin(x_c) · g_c), 0, 1)</c> on sRGB values
 /// in [0, 1] — the white-balance/exposure step of the <c>cast</c> family, applied to a whole image.
@@ -64,14 +84,20 @@ public readonly record struct SceneLook(float GainR, float GainG, float GainB)
         return Srgb.ScaleLinear(value, gain);
     }
 
-    /// <summary>Applies the look in place to planar RGB (<c>3 · plane</c> floats: R plane, G plane, B plane; values in [0, 1]).</summary>
-    public void ApplyPlanar(Span<float> planar, int plane)
+    /// <summary>
+    /// Applies the look in place to planar RGB (<c>3 · plane</c> floats: R plane, G plane, B plane; values in [0, 1]).
+    /// With <paramref name="keep"/> (<c>plane</c> floats, e.g. a binary foreground mask), pixels where it is ≥ 0.5 are
+    /// left as they are.
+    /// </summary>
+    public void ApplyPlanar(Span<float> planar, int plane, ReadOnlySpan<float> keep = default)
     {
         if (planar.Length != 3 * plane) throw new ArgumentException($"Expected 3·{plane} planar values, got {planar.Length}.");
+        if (!keep.IsEmpty && keep.Length != plane) throw new ArgumentException($"Expected {plane} mask values, got {keep.Length}.");
         for (int c = 0; c < 3; c++)
         {
             var channel = planar.Slice(c * plane, plane);
-            for (int i = 0; i < channel.Length; i++) channel[i] = Apply(channel[i], c);
+            for (int i = 0; i < channel.Length; i++)
+                if (keep.IsEmpty || keep[i] < 0.5f) channel[i] = Apply(channel[i], c);
         }
     }
 }

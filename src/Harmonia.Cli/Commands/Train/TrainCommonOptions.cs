@@ -24,6 +24,7 @@ internal sealed class TrainCommonOptions
     public readonly Option<string> Geometry = new("--geometry") { Description = "crop: short side to --size then random crop (keeps aspect); resize: plain resize to size x size; fit: as pixel networks see images at inference (long side to --size, edge-replicated padding to size x size, padding is background).", DefaultValueFactory = _ => "crop" };
     public readonly Option<double> MaxScale = new("--max-scale") { Description = "Random zoom up to this factor before cropping (1 = none).", DefaultValueFactory = _ => 1.0 };
     public readonly Option<double> SceneLook = new("--scene-look") { Description = "Chance (0-1) that a training sample is re-toned as a whole, composite and real photo by the same random global white balance (temperature ±0.35, tint ±0.15) and exposure (±0.5 EV), so scenes are not all lit neutrally (0 = off).", DefaultValueFactory = _ => 0.0 };
+    public readonly Option<string> SceneLookScope = new("--scene-look-scope") { Description = "What --scene-look re-tones: whole (composite and real alike, the pasted foreground included) or scene (the real photo and the composite's background only, so the network must carry the scene's look into the foreground).", DefaultValueFactory = _ => "whole" };
     public readonly Option<double> Lr = new("--lr") { Description = "Generator learning rate.", DefaultValueFactory = _ => 2e-4 };
     public readonly Option<double> WeightDecay = new("--weight-decay") { Description = "Generator weight decay.", DefaultValueFactory = _ => 1e-2 };
     public readonly Option<string> Optimizer = new("--optimizer") { Description = "Generator optimizer: " + string.Join(", ", OptimizerRegistry.CreateDefault().Names) + ".", DefaultValueFactory = _ => OptimizerRegistry.AdamW };
@@ -48,7 +49,7 @@ internal sealed class TrainCommonOptions
 
     public IEnumerable<Option> All =>
     [
-        Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, SceneLook, Lr, WeightDecay, Optimizer,
+        Data, Out, ValData, TrainSplit, ValSplit, Epochs, Steps, BatchSize, Size, Geometry, MaxScale, SceneLook, SceneLookScope, Lr, WeightDecay, Optimizer,
         Schedule, Warmup, GradClip, AdvWeight, DLr, DChannels, DEvery, DSize, NoAdv, ValEvery, ValLimit, CheckpointEvery, LogEvery, Resume, Overwrite, Seed, Threads, Workers,
     ];
 
@@ -96,6 +97,12 @@ internal sealed class TrainCommonOptions
             "fit" => LoaderGeometry.LongSideFit,
             var g => throw new UsageException($"--geometry must be crop, resize or fit, not '{g}'."),
         };
+        var scope = p.GetValue(SceneLookScope) switch
+        {
+            "whole" => Harmonia.Training.Data.SceneLookScope.Whole,
+            "scene" => Harmonia.Training.Data.SceneLookScope.Scene,
+            var v => throw new UsageException($"--scene-look-scope must be whole or scene, not '{v}'."),
+        };
         string? Split(string s) => s == "all" ? null : s;
         int size = p.GetValue(Size), valLimit = p.GetValue(ValLimit);
         try
@@ -103,7 +110,7 @@ internal sealed class TrainCommonOptions
             var loaderOptions = new LoaderOptions
             {
                 BatchSize = p.GetValue(BatchSize), Size = size, Geometry = geometry, MaxScale = p.GetValue(MaxScale),
-                SceneLook = p.GetValue(SceneLook) is var look && look != 0 ? new SceneLookOptions { Probability = look } : null,
+                SceneLook = p.GetValue(SceneLook) is var look && look != 0 ? new SceneLookOptions { Probability = look, Scope = scope } : null,
                 Seed = p.GetValue(Seed), Workers = p.GetValue(Workers),
             };
             var data = p.GetValue(Data)!;

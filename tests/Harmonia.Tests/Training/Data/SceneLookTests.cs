@@ -77,6 +77,36 @@ public class SceneLookTests
     }
 
     [Fact]
+    public void Scene_scope_leaves_the_pasted_foreground_untinted()
+    {
+        using var s = TrainingScratch.WithLayout(8, 32, 48);
+        var plain = new LoaderOptions { Size = 32, BatchSize = 8, Seed = 11 };
+        var scene = plain with { SceneLook = new SceneLookOptions { Probability = 1, Scope = SceneLookScope.Scene } };
+        using var a = HarmonizationLoader.Open(s.Data, null, plain).Epoch(0).First();
+        using var b = HarmonizationLoader.Open(s.Data, null, scene).Epoch(0).First();
+        float[] mask = b.Mask.data<float>().ToArray(), compA = a.Composite.data<float>().ToArray();
+        float[] compB = b.Composite.data<float>().ToArray(), realA = a.Real.data<float>().ToArray(), realB = b.Real.data<float>().ToArray();
+        int plane = 32 * 32, foreground = 0, retonedForeground = 0;
+        for (int n = 0; n < 8; n++)
+            for (int c = 0; c < 3; c++)
+                for (int p = 0; p < plane; p++)
+                {
+                    int i = (n * 3 + c) * plane + p;
+                    if (mask[n * plane + p] >= 0.5f)
+                    {
+                        // The composite's foreground is as it was; the target's is re-toned.
+                        Assert.Equal(compA[i], compB[i]);
+                        foreground++;
+                        if (Math.Abs(realB[i] - realA[i]) > 0.01f) retonedForeground++;
+                    }
+                    // Background: composite and real re-toned alike (the fixture's composite blue encodes the mask, so R and G).
+                    else if (c < 2) Assert.Equal(realB[i], compB[i]);
+                }
+        Assert.True(foreground > 0);
+        Assert.True(retonedForeground > foreground / 4, $"{retonedForeground} of {foreground} target foreground values re-toned");
+    }
+
+    [Fact]
     public void Out_of_range_settings_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => new LoaderOptions { SceneLook = new SceneLookOptions { Probability = 1.5 } }.Validate());
