@@ -4,13 +4,13 @@ using Harmonia.Core.Randomness;
 namespace Harmonia.Training.Data;
 
 /// <summary>
-/// Ranges of the scene-look augmentation: with probability <see cref="Probability"/> a training sample is re-toned as
-/// a whole — composite and real photo by the same global colour map — so the scenes a network sees are not all lit
-/// neutrally. Why: every synthetic composite is made from an untouched photo, so most backgrounds are near-neutral
+/// Ranges of the scene-look augmentation: with probability <see cref="Probability"/> a training sample is re-toned by
+/// one global colour map — the real photo and the composite alike, or all of the composite but its foreground
+/// (<see cref="Scope"/>) — so the scenes a network sees are not all lit neutrally. Why: every synthetic composite is made from an untouched photo, so most backgrounds are near-neutral
 /// daylight and a network can learn an absolute prior ("white clothes are white") instead of the relation the task is
-/// about (the foreground should carry the background's light). Re-toning both images keeps each pair a valid
-/// harmonization task: the composite's foreground is G(P(real)), the target G(real), for the drawn look G and the
-/// sample's perturbation P. The ranges are milder than the <c>cast</c> family's, because a whole scene's white balance
+/// about (the foreground should carry the background's light). Either scope keeps each pair a valid harmonization
+/// task: the target is G(real) for the drawn look G, and the composite's foreground is G(P(real)) (whole) or P(real)
+/// (scene) for the sample's perturbation P. The ranges are milder than the <c>cast</c> family's, because a whole scene's white balance
 /// and exposure vary less than the gap between two cameras.
 /// </summary>
 public sealed record SceneLookOptions
