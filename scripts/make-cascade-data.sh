@@ -23,7 +23,8 @@ for dir in "$src"/*/; do
   n=$(wc -l < "$list"); keep=$(awk -v n="$n" -v f="$fraction" 'BEGIN { printf "%d", n * f }')
   mkdir -p "$out/input/$sub/composite_images" "$out/data/$sub"
   ln -s "$dir/masks" "$out/input/$sub/masks"; ln -s "$dir/real_images" "$out/input/$sub/real_images"
-  shuf --random-source=<(yes 11) "$list" | head -n "$keep" | sort > "$out/input/$sub/${sub}_${split}.txt"
+  # awk rather than head: head would stop reading early, and shuf's next write would then fail (SIGPIPE, under pipefail)
+  shuf --random-source=<(yes 11) "$list" | awk -v n="$keep" 'NR <= n' | sort > "$out/input/$sub/${sub}_${split}.txt"
   while read -r f; do ln -s "$dir/composite_images/$f" "$out/input/$sub/composite_images/$f"; done < "$out/input/$sub/${sub}_${split}.txt"
   ln -s "$out/output/$sub" "$out/data/$sub/composite_images"
   ln -s "$dir/masks" "$out/data/$sub/masks"; ln -s "$dir/real_images" "$out/data/$sub/real_images"

@@ -50,7 +50,7 @@ subsets() { for d in "$1"/*/; do s=$(basename "$d"); [ -f "$d/${s}_$2.txt" ] && 
 # 1. two S2CRNet heads, each on half of HEAD_ROOT's training photos
 for f in A B; do mkdir -p "$out/heads/data-$f"; done
 for s in $(subsets "$head_root" train); do
-  for f in A B; do mkdir -p "$out/heads/data-$f/$s"; for d in composite_images masks real_images; do ln -sfn "$head_root/$s/$d" "$out/heads/data-$f/$s/$d"; done; done
+  for f in A B; do layout "$s" "$head_root" "$out/heads/data-$f" "$head_root/$s/composite_images"; done
   keep "$head_root/$s/${s}_train.txt" > "$out/heads/$s.txt"
   split_by_photo "$out/heads/$s.txt" "$out/heads/data-A/$s/${s}_train.txt" "$out/heads/data-B/$s/${s}_train.txt"
 done

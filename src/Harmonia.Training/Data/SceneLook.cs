@@ -78,11 +78,9 @@ public enum SceneLookScope
 public readonly record struct SceneLook(float GainR, float GainG, float GainB)
 {
     /// <summary>The look applied to one sRGB value in [0, 1] of channel <paramref name="channel"/> (0 = R, 1 = G, 2 = B).</summary>
-    public float Apply(float value, int channel)
-    {
-        float gain = channel switch { 0 => GainR, 1 => GainG, _ => GainB };
-        return Srgb.ScaleLinear(value, gain);
-    }
+    public float Apply(float value, int channel) => Srgb.ScaleLinear(value, Gain(channel));
+
+    float Gain(int channel) => channel switch { 0 => GainR, 1 => GainG, _ => GainB };
 
     /// <summary>
     /// Applies the look in place to planar RGB (<c>3 · plane</c> floats: R plane, G plane, B plane; values in [0, 1]).
@@ -96,8 +94,9 @@ public readonly record struct SceneLook(float GainR, float GainG, float GainB)
         for (int c = 0; c < 3; c++)
         {
             var channel = planar.Slice(c * plane, plane);
+            float gain = Gain(c);
             for (int i = 0; i < channel.Length; i++)
-                if (keep.IsEmpty || keep[i] < 0.5f) channel[i] = Apply(channel[i], c);
+                if (keep.IsEmpty || keep[i] < 0.5f) channel[i] = Srgb.ScaleLinear(channel[i], gain);
         }
     }
 }

@@ -39,7 +39,7 @@ public static class TestImages
     /// <see cref="Ellipse"/>'s binary view as a hard 0/1 mask: the renderer then copies a map's colours, so rendering
     /// results can be compared byte for byte.
     /// </summary>
-    public static Mask HardEllipse(int w, int h) => new(w, h, Ellipse(w, h).Alpha.Select(a => a >= Mask.DefaultThreshold ? 1f : 0f).ToArray());
+    public static Mask HardEllipse(int w, int h) => new(w, h, Array.ConvertAll(Ellipse(w, h).ToBinary(), b => (float)b));
 
     /// <summary>Shifts the colours inside the binary mask, making a composite whose foreground disagrees with its background.</summary>
     public static RgbImage ShiftForeground(RgbImage real, Mask mask, int dr, int dg, int db)
