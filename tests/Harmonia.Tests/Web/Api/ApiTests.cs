@@ -115,30 +115,63 @@ public sealed class ApiTests
     }
 
     [Fact]
-    public async Task A_full_queue_answers_503_and_a_slow_request_504()
+    public async Task A_full_queue_answers_503()
     {
-        using var started = new ManualResetEventSlim();
-        var registry = HarmonizerRegistry.CreateEmpty().Register(new HarmonizerDescriptor("slow", "sleeps", [], _ => new SlowHarmonizer(started)));
-        await using var server = await TestServer.StartAsync(new ServerOptions { MaxConcurrent = 1, QueueLength = 0, RequestTimeout = TimeSpan.FromMilliseconds(400) }, registry);
-        var first = server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
-        // The second request must arrive while the first holds the only slot: wait for it to be running, not for a fixed time.
-        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the first request never started harmonizing");
-        var second = await server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
-        Assert.Contains("busy", await Error(second));
-        var slow = await first;
-        Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
-        Assert.Contains("time limit", await Error(slow));
+        using var slow = new SlowMethod();
+        await using var server = await TestServer.StartAsync(new ServerOptions { MaxConcurrent = 1, QueueLength = 0 }, slow.Registry);
+        try
+        {
+            var first = server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
+            // The second request must arrive while the first holds the only slot: wait until it is computing, and keep
+            // it computing until the second has its answer (no fixed sleeps that a loaded machine could outlast).
+            Assert.True(slow.Started.Wait(TimeSpan.FromSeconds(30)), "the first request never started harmonizing");
+            var second = await server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+            Assert.Contains("the queue are full", await Error(second));
+            slow.Release.Set();
+            Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
+        }
+        finally { slow.Release.Set(); }
     }
 
-    /// <summary>A method that takes 1.5 s and says when it starts.</summary>
-    sealed class SlowHarmonizer(ManualResetEventSlim started) : IHarmonizer
+    [Fact]
+    public async Task A_slow_request_gets_504_and_keeps_its_slot_until_its_work_ends()
     {
-        public Harmonia.Core.Rendering.IForegroundMap Fit(RgbImage composite, Mask mask)
+        using var slow = new SlowMethod();
+        await using var server = await TestServer.StartAsync(new ServerOptions { MaxConcurrent = 1, QueueLength = 0, RequestTimeout = TimeSpan.FromMilliseconds(400) }, slow.Registry);
+        try
         {
-            started.Set();
-            Thread.Sleep(1500);
-            return new Harmonia.Core.Rendering.ColorTransformMap(Harmonia.Core.Rendering.ChannelLut.Identity());
+            var first = await server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
+            Assert.Equal(HttpStatusCode.GatewayTimeout, first.StatusCode);
+            Assert.Contains("time limit", await Error(first));
+            // Its computation is still running (held by the test), so it still counts against MaxConcurrent.
+            Assert.True(slow.Started.IsSet);
+            var second = await server.Client.PostAsync("/api/harmonize", TestServer.Form(Composite, Mask, ("method", "slow")));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+            Assert.Contains("workers are computing", await Error(second));
+        }
+        finally { slow.Release.Set(); }
+    }
+
+    /// <summary>A method "slow" that says when it starts and then computes until the test releases it (at most 60 s).</summary>
+    sealed class SlowMethod : IDisposable
+    {
+        public ManualResetEventSlim Started { get; } = new();
+        public ManualResetEventSlim Release { get; } = new();
+        public Harmonia.Core.Registry.NamedRegistry<HarmonizerDescriptor> Registry { get; }
+
+        public SlowMethod() => Registry = HarmonizerRegistry.CreateEmpty().Register(new HarmonizerDescriptor("slow", "waits", [], _ => new Harmonizer(this)));
+
+        public void Dispose() { Release.Set(); Started.Dispose(); }
+
+        sealed class Harmonizer(SlowMethod owner) : IHarmonizer
+        {
+            public Harmonia.Core.Rendering.IForegroundMap Fit(RgbImage composite, Mask mask)
+            {
+                owner.Started.Set();
+                owner.Release.Wait(TimeSpan.FromSeconds(60));
+                return new Harmonia.Core.Rendering.ColorTransformMap(Harmonia.Core.Rendering.ChannelLut.Identity());
+            }
         }
     }
 
