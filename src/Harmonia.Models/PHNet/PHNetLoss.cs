@@ -16,6 +16,9 @@ namespace Harmonia.Models.PHNet;
 /// channels and pixels, the area over the binary mask's pixels).</item>
 /// <item><c>L_G = MSE(∂x Î, ∂x I) + MSE(∂y Î, ∂y I)</c> with forward differences (the paper: "the MSE of gradients").</item>
 /// </list>
+/// Harmonia adds an optional fourth term, not in the paper and off by default (<see cref="HarmWeight"/>):
+/// <c>L_harm = max(0, 100/PSNR(Î, I) − 100/PSNR(C, I))</c> per sample with C the composite, so an output that is
+/// further from the target than the composite was costs more than one that is as far off in the other direction.
 /// </summary>
 public sealed class PHNetLoss
 {
@@ -25,31 +28,55 @@ public sealed class PHNetLoss
     public double FnMseWeight { get; init; } = 0.01;
     /// <inheritdoc cref="PsnrWeight"/>
     public double GradientWeight { get; init; } = 0.01;
+    /// <summary>Weight of the do-no-harm term L_harm (Harmonia's; 0 = off, the paper's objective).</summary>
+    public double HarmWeight { get; init; }
     /// <summary>A_min of eq. 14, in pixels.</summary>
     public double MinArea { get; init; } = 100;
 
     /// <summary>
-    /// prediction, target: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) binary. Returns the total (scalar) and the three
-    /// unweighted terms (scalars) named "psnr", "fnmse", "grad".
+    /// prediction, target, composite: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) binary. Returns the total (scalar)
+    /// and the unweighted terms (scalars) named "psnr", "fnmse", "grad", and "harm" when <see cref="HarmWeight"/> is
+    /// above 0 (which needs the composite).
     /// </summary>
-    public (Tensor Total, IReadOnlyDictionary<string, Tensor> Terms) Compute(Tensor prediction, Tensor target, Tensor mask)
+    public (Tensor Total, IReadOnlyDictionary<string, Tensor> Terms) Compute(Tensor prediction, Tensor target, Tensor mask, Tensor? composite = null)
     {
         var psnr = PsnrTerm(prediction, target);
         var fn = ForegroundNormalizedMse(prediction, target, mask, MinArea);
         var grad = GradientMse(prediction, target);
         var total = psnr.mul(TorchScalars.Of(PsnrWeight)).Plus(fn.mul(TorchScalars.Of(FnMseWeight))).Plus(grad.mul(TorchScalars.Of(GradientWeight)));
-        return (total, new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad });
+        var terms = new Dictionary<string, Tensor> { ["psnr"] = psnr, ["fnmse"] = fn, ["grad"] = grad };
+        if (HarmWeight > 0)
+        {
+            if (composite is null) throw new ArgumentException("The do-no-harm term needs the composite.", nameof(composite));
+            var harm = HarmTerm(prediction, composite, target);
+            total = total.Plus(harm.mul(TorchScalars.Of(HarmWeight)));
+            terms["harm"] = harm;
+        }
+        return (total, terms);
     }
 
-    /// <summary>Batch mean of 100 / PSNR(dB) (eq. 13).</summary>
-    public static Tensor PsnrTerm(Tensor prediction, Tensor target)
+    /// <summary>Per sample 100 / PSNR(dB) (eq. 13): shape (N).</summary>
+    public static Tensor PsnrLossPerSample(Tensor prediction, Tensor target)
     {
         var dims = new long[] { 1, 2, 3 };
         var rmse = (prediction - target).Squared().mean(dims).sqrt().clamp_min(TorchScalars.Of(1e-5));
         var peak = target.amax(dims).clamp_min(TorchScalars.Of(1e-5));
         var psnr = (peak / rmse).log10().mul(TorchScalars.Of(20)).clamp_min(TorchScalars.Of(1.0));
-        return psnr.reciprocal().mul(TorchScalars.Of(100)).mean();
+        return psnr.reciprocal().mul(TorchScalars.Of(100));
     }
+
+    /// <summary>
+    /// Batch mean of max(0, 100/PSNR(prediction) − 100/PSNR(composite)) against the target: zero for every sample the
+    /// prediction does not make worse than its composite. The composite's side carries no gradient.
+    /// </summary>
+    public static Tensor HarmTerm(Tensor prediction, Tensor composite, Tensor target)
+    {
+        using var reference = PsnrLossPerSample(composite.detach(), target);
+        return (PsnrLossPerSample(prediction, target) - reference).clamp_min(TorchScalars.Of(0.0)).mean();
+    }
+
+    /// <summary>Batch mean of 100 / PSNR(dB) (eq. 13).</summary>
+    public static Tensor PsnrTerm(Tensor prediction, Tensor target) => PsnrLossPerSample(prediction, target).mean();
 
     /// <summary>Batch mean of Σ(Î − I)² / max(A_min, Σ M) (eq. 14).</summary>
     public static Tensor ForegroundNormalizedMse(Tensor prediction, Tensor target, Tensor mask, double minArea = 100)

@@ -30,6 +30,7 @@ public static class PHNetTraining
             new MethodSetting("psnr-weight", "weight of the 100/PSNR term (paper eq. 15: 0.2); per image, so it favours images already close", Text(PaperLoss.PsnrWeight)),
             new MethodSetting("fnmse-weight", "weight of the foreground-normalized MSE term (paper: 0.01); proportional to the fMSE metric", Text(PaperLoss.FnMseWeight)),
             new MethodSetting("grad-weight", "weight of the image-gradient MSE term (paper: 0.01)", Text(PaperLoss.GradientWeight)),
+            new MethodSetting("harm-weight", "weight of a do-no-harm term (Harmonia's, not the paper's): per image max(0, 100/PSNR(output) - 100/PSNR(composite)), so making a composite worse costs more; 0 = off", Text(PaperLoss.HarmWeight)),
         ],
         Create);
 
@@ -58,6 +59,7 @@ public static class PHNetTraining
             PsnrWeight = s.GetDouble("psnr-weight", PaperLoss.PsnrWeight, 0, 1e6),
             FnMseWeight = s.GetDouble("fnmse-weight", PaperLoss.FnMseWeight, 0, 1e6),
             GradientWeight = s.GetDouble("grad-weight", PaperLoss.GradientWeight, 0, 1e6),
+            HarmWeight = s.GetDouble("harm-weight", PaperLoss.HarmWeight, 0, 1e6),
         };
         if (loss.PsnrWeight + loss.FnMseWeight + loss.GradientWeight <= 0)
             throw new UsageException("--psnr-weight, --fnmse-weight and --grad-weight are all 0: the loss would be 0.");

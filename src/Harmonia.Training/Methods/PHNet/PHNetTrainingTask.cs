@@ -94,7 +94,7 @@ public sealed class PHNetTrainingTask : ITrainingTask
     {
         model.train();
         var prediction = model.Harmonize(batch.Composite, batch.Mask);
-        var (total, terms) = loss.Compute(prediction, batch.Real, batch.Mask);
+        var (total, terms) = loss.Compute(prediction, batch.Real, batch.Mask, batch.Composite);
         return new TrainStepOutput(prediction, total, terms);
     }
 }

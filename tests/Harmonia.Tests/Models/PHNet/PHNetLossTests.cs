@@ -34,4 +34,51 @@ public class PHNetLossTests
         Assert.Equal(expectedTotal, total.item<float>(), 4);
         Assert.Equal(3, terms.Count);
     }
+
+    [Fact]
+    public void Harm_term_counts_only_the_samples_made_worse_than_their_composite()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        // Two samples, 3x1x2, target 0.5 with one 1.0 (peak 1). Sample 0: composite off by 0.1 at one value, prediction
+        // off by 0.2 there (worse). Sample 1: composite off by 0.2, prediction off by 0.1 (better).
+        var target = tensor(new[] { 0.5f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f }, new long[] { 2, 3, 1, 2 });
+        var composite = tensor(new[] { 0.6f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 0.7f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f }, new long[] { 2, 3, 1, 2 });
+        var prediction = tensor(new[] { 0.7f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f, 0.6f, 1.0f, 0.5f, 0.5f, 0.5f, 0.5f }, new long[] { 2, 3, 1, 2 });
+        static double L(double squaredError) => 100 / (20 * Math.Log10(1.0 / Math.Sqrt(squaredError / 6)));
+
+        // Sample 0 adds L(0.04) − L(0.01); sample 1 adds nothing; batch mean over 2.
+        double expected = (L(0.04) - L(0.01)) / 2;
+        Assert.Equal(expected, PHNetLoss.HarmTerm(prediction, composite, target).item<float>(), 5);
+        Assert.Equal(0.0, PHNetLoss.HarmTerm(composite, composite, target).item<float>(), 6);
+        Assert.Equal(0.0, PHNetLoss.HarmTerm(target, composite, target).item<float>(), 6);
+
+        var mask = ones(2, 1, 1, 2);
+        var (plainTotal, plainTerms) = new PHNetLoss().Compute(prediction, target, mask, composite);
+        var (total, terms) = new PHNetLoss { HarmWeight = 3 }.Compute(prediction, target, mask, composite);
+        Assert.False(plainTerms.ContainsKey("harm"));
+        Assert.Equal(expected, terms["harm"].item<float>(), 5);
+        Assert.Equal(plainTotal.item<float>() + 3 * expected, total.item<float>(), 4);
+        Assert.Throws<ArgumentException>(() => new PHNetLoss { HarmWeight = 1 }.Compute(prediction, target, mask));
+    }
+
+    [Fact]
+    public void Harm_term_pulls_a_worse_sample_toward_its_composite_only()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        var target = full(new long[] { 2, 3, 4, 4 }, 0.5f);
+        var composite = target.clone();
+        composite[0] += 0.05f;                        // sample 0: a mild composite
+        composite[1] += 0.30f;                        // sample 1: a strong one
+        var prediction = target.clone();
+        prediction[0] -= 0.10f;                       // worse than its composite
+        prediction[1] += 0.10f;                       // better than its composite
+        prediction.requires_grad_(true);
+        PHNetLoss.HarmTerm(prediction, composite, target).backward();
+        var grad = prediction.grad!;
+        Assert.True(grad[0].abs().sum().item<float>() > 0, "the harmed sample gets a gradient");
+        Assert.True(grad[0].mean().item<float>() < 0, "descending it raises the harmed prediction back toward the target");
+        Assert.Equal(0f, grad[1].abs().sum().item<float>());
+    }
 }

@@ -41,10 +41,42 @@ public class PHNetLossWeightsTests
     }
 
     [Fact]
+    public void Harm_weight_reaches_the_step_and_uses_the_batch_composite()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var real = rand(2, 3, 32, 32);
+        var mask = zeros(2, 1, 32, 32);
+        mask[.., .., 8..24, 8..24] = tensor(1f);
+        // Composites a little off the target: the perturbed network below changes them more than that.
+        var composite = (real + 0.02f * rand(2, 3, 32, 32) * mask).clamp(0, 1);
+        using var batch = new HarmonizationBatch(composite, mask, real, zeros(2, ScalarType.Int64), ["a", "b"]);
+        using var _ = no_grad();
+        PHNetTrainingTask Perturbed(params (string, string)[] settings)
+        {
+            // The residual network starts at the identity (no harm possible): move every weight a little, the same way for both tasks.
+            manual_seed(5);
+            var task = Task(settings);
+            foreach (var p in task.Generator.parameters()) p.add_(0.05f * randn_like(p));
+            return task;
+        }
+        var plain = Perturbed().Forward(batch);
+        var step = Perturbed(("harm-weight", "2")).Forward(batch);
+        Assert.False(plain.Terms.ContainsKey("harm"));
+        float harm = step.Terms["harm"].item<float>();
+        Assert.True(harm > 0);
+        Assert.Equal(PHNetLoss.HarmTerm(step.Prediction, composite, real).item<float>(), harm, 5);
+        Assert.NotEqual(PHNetLoss.HarmTerm(step.Prediction, real, real).item<float>(), harm, 3);
+        Assert.Equal(plain.Loss.item<float>() + 2 * harm, step.Loss.item<float>(), 4);
+    }
+
+    [Fact]
     public void All_weights_zero_or_negative_is_a_usage_error()
     {
         TorchRuntime.EnsureAvailable();
         Assert.Throws<UsageException>(() => Task(("psnr-weight", "0"), ("fnmse-weight", "0"), ("grad-weight", "0")));
         Assert.Throws<UsageException>(() => Task(("fnmse-weight", "-1")));
+        Assert.Throws<UsageException>(() => Task(("harm-weight", "-1")));
     }
 }
