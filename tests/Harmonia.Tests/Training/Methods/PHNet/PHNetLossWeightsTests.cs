@@ -17,6 +17,17 @@ public class PHNetLossWeightsTests
             MethodSettings.From(settings.Select(s => KeyValuePair.Create(s.Key, s.Value)).Append(KeyValuePair.Create("width", "4"))),
             DataRoot: "", Size: 32, Seed: 0, OutputDirectory: ""));
 
+    /// <summary>A (2, 1, 32, 32) mask with a 16×16 foreground in the middle.</summary>
+    static Tensor CentreMask()
+    {
+        var mask = zeros(2, 1, 32, 32);
+        mask[.., .., 8..24, 8..24] = tensor(1f);
+        return mask;
+    }
+
+    static HarmonizationBatch Batch(Tensor composite, Tensor mask, Tensor real) =>
+        new(composite, mask, real, zeros(2, ScalarType.Int64), ["a", "b"]);
+
     [Fact]
     public void The_step_total_is_the_weighted_sum_of_the_terms()
     {
@@ -25,9 +36,7 @@ public class PHNetLossWeightsTests
         manual_seed(3);
         var composite = rand(2, 3, 32, 32);
         var real = (composite + 0.2f * rand(2, 3, 32, 32)).clamp(0, 1);
-        var mask = zeros(2, 1, 32, 32);
-        mask[.., .., 8..24, 8..24] = tensor(1f);
-        using var batch = new HarmonizationBatch(composite, mask, real, zeros(2, ScalarType.Int64), ["a", "b"]);
+        using var batch = Batch(composite, CentreMask(), real);
 
         foreach (var (p, f, g) in new[] { (0.2, 0.01, 0.01), (0.0, 1.0, 0.0), (0.0, 2.0, 0.5) })
         {
@@ -47,11 +56,10 @@ public class PHNetLossWeightsTests
         using var scope = NewDisposeScope();
         manual_seed(4);
         var real = rand(2, 3, 32, 32);
-        var mask = zeros(2, 1, 32, 32);
-        mask[.., .., 8..24, 8..24] = tensor(1f);
+        var mask = CentreMask();
         // Composites a little off the target: the perturbed network below changes them more than that.
         var composite = (real + 0.02f * rand(2, 3, 32, 32) * mask).clamp(0, 1);
-        using var batch = new HarmonizationBatch(composite, mask, real, zeros(2, ScalarType.Int64), ["a", "b"]);
+        using var batch = Batch(composite, mask, real);
         using var _ = no_grad();
         PHNetTrainingTask Perturbed(params (string, string)[] settings)
         {
