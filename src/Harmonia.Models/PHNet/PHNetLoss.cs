@@ -1,3 +1,4 @@
+using Harmonia.Models.Losses;
 using Harmonia.Models.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,7 +73,7 @@ public sealed class PHNetLoss
     public static Tensor HarmTerm(Tensor prediction, Tensor composite, Tensor target)
     {
         using var reference = PsnrLossPerSample(composite.detach(), target);
-        return (PsnrLossPerSample(prediction, target) - reference).clamp_min(TorchScalars.Of(0.0)).mean();
+        return DoNoHarm.Excess(PsnrLossPerSample(prediction, target), reference);
     }
 
     /// <summary>Batch mean of 100 / PSNR(dB) (eq. 13).</summary>

@@ -43,13 +43,14 @@ public static class TrainCachedCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs over the cache.", DefaultValueFactory = _ => 30 };
         var steps = new Option<long?>("--steps") { Description = "Train exactly this many steps (overrides --epochs; for comparisons at equal steps)." };
         var dropout = new Option<double>("--feature-dropout") { Description = "Dropout on the cached features while training (0..0.9).", DefaultValueFactory = _ => 0 };
+        var harm = new Option<double>("--harm-weight") { Description = "Weight of a do-no-harm term (Harmonia's, not the paper's): per sample max(0, relative L1 of the output - relative L1 of the composite), so making a composite worse costs more; 0 = off.", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size", "-b") { Description = "Samples per step.", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "AdamW peak learning rate (cosine decay).", DefaultValueFactory = _ => 1e-3 };
         var wd = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-4 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialization, subset, pixel sampling and order.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("s2crnet-cached", "S2CRNet with a frozen encoder: cache pooled fg/bg features and foreground pixels once, then train the curve heads for many epochs.");
-        foreach (var o in new Option[] { data, extraData, extraRepeat, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, batch, lr, wd, seed, threads })
+        foreach (var o in new Option[] { data, extraData, extraRepeat, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, harm, batch, lr, wd, seed, threads })
             command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -105,7 +106,7 @@ public static class TrainCachedCommand
             }
             var val = Load("val", valSamples, valFolder ?? Path.Combine(folder, Limited("val", maxVal)), SemanticLabels.Read(valRoot));
             Console.WriteLine($"Feature cache ready: {train.Count} train, {val.Count} validation samples in {watch.Elapsed.TotalSeconds:F0} s ({folder}).");
-            var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), p.GetValue(dropout));
+            var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), p.GetValue(dropout), p.GetValue(harm));
             var rows = CachedCurveHeadTrainer.Train(model, train, val, options,
                 row => Console.WriteLine($"epoch {row.Epoch,3}  steps {row.Steps,6}  loss {row.TrainLoss:F4}  val fMSE {row.ValidationFmse:F1} (composite {row.CompositeFmse:F1})  {row.Seconds:F0} s"));
             var best = rows.MinBy(r => r.ValidationFmse)!;

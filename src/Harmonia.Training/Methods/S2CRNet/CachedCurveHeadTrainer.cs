@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Harmonia.Models.Losses;
 using Harmonia.Models.Runtime;
 using Harmonia.Models.S2CRNet;
 using Harmonia.Models.Weights;
@@ -18,8 +19,10 @@ namespace Harmonia.Training.Methods.S2CRNet;
 /// <param name="Seed">Order of the samples.</param>
 /// <param name="FeatureDropout">Dropout on the cached features during training (0 = none): with one cached view per sample, the heads otherwise memorize photos.</param>
 /// <param name="Steps">When set, train exactly this many steps (epochs follow from the cache size; the last epoch may be partial) — for comparisons at equal steps.</param>
+/// <param name="HarmWeight">Weight of Harmonia's do-no-harm term (<see cref="DoNoHarm"/>; 0 = off): per sample, how much the last
+/// stage's relative L1 exceeds the composite's, in the unit of the main term.</param>
 public sealed record CachedHeadOptions(string OutputDirectory, int Epochs = 30, int BatchSize = 64, double LearningRate = 1e-3,
-    double WeightDecay = 1e-4, int Seed = 0, long? Steps = null, double FeatureDropout = 0);
+    double WeightDecay = 1e-4, int Seed = 0, long? Steps = null, double FeatureDropout = 0, double HarmWeight = 0);
 
 /// <summary>One row of the training log: epoch, mean training loss, validation fMSE of the model and of the composite.</summary>
 public sealed record CachedHeadEpoch(int Epoch, int Steps, double TrainLoss, double ValidationFmse, double CompositeFmse, double Seconds);
@@ -27,7 +30,8 @@ public sealed record CachedHeadEpoch(int Epoch, int Steps, double TrainLoss, dou
 /// <summary>
 /// Trains S²CRNet's curve heads on a <see cref="CurveFeatureCache"/> (the encoder is frozen and never runs): each step
 /// maps the cached fg/bg features to the cascade's curves and renders them on the cached foreground pixels; the loss
-/// is the official relative L1 (Σ over channels of the mean absolute error under the mask) summed over the stages.
+/// is the official relative L1 (Σ over channels of the mean absolute error under the mask) summed over the stages, plus,
+/// when <see cref="CachedHeadOptions.HarmWeight"/> is set, the do-no-harm term on the last stage.
 /// Validation estimates fMSE (0–255 scale, mean over the sampled foreground pixels and channels, averaged over
 /// images) on the validation cache each epoch. Thousands of samples per second on this CPU, so many epochs fit.
 /// </summary>
@@ -64,7 +68,7 @@ public static class CachedCurveHeadTrainer
                 foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
                 using var scope = NewDisposeScope();
                 using var index = torch.tensor(order.AsSpan(b * options.BatchSize, options.BatchSize).ToArray().Select(i => (long)i).ToArray());
-                var loss = Loss(model, train, index, out _, options.FeatureDropout);
+                var loss = Loss(model, train, index, out _, options.FeatureDropout, options.HarmWeight);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -102,8 +106,11 @@ public static class CachedCurveHeadTrainer
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Relative L1 summed over stages for the samples at <paramref name="index"/>; also returns the last stage's output (B, 3, K, 1).</summary>
-    static Tensor Loss(S2CRNetModel model, CurveFeatureCache cache, Tensor index, out Tensor last, double dropout = 0)
+    /// <summary>
+    /// Relative L1 summed over stages for the samples at <paramref name="index"/>, plus <paramref name="harmWeight"/> times
+    /// the do-no-harm term on the last stage; also returns the last stage's output (B, 3, K, 1).
+    /// </summary>
+    internal static Tensor Loss(S2CRNetModel model, CurveFeatureCache cache, Tensor index, out Tensor last, double dropout = 0, double harmWeight = 0)
     {
         using var scope = NewDisposeScope();
         var features = cache.Features.index_select(0, index);
@@ -116,12 +123,21 @@ public static class CachedCurveHeadTrainer
         for (int s = 0; s < model.Config.Stages; s++)
         {
             x = CurveRendering.Render(x, p.select(1, s));
-            var term = (x - target).abs().sum(1).mean();
+            var term = PerSampleRelativeL1(x, target).mean();
             total = total is null ? term : total.Plus(term);
+        }
+        if (harmWeight > 0)
+        {
+            var composite = Pixels(cache.Composite, index);
+            var harm = DoNoHarm.Excess(PerSampleRelativeL1(x, target), PerSampleRelativeL1(composite, target));
+            total = total!.Plus(harm.mul(TorchScalars.Of(harmWeight)));
         }
         last = x.MoveToOuterDisposeScope();
         return total!.MoveToOuterDisposeScope();
     }
+
+    /// <summary>(B, 3, K, 1) pixels → (B): Σ over channels of the mean absolute error over the K foreground pixels.</summary>
+    static Tensor PerSampleRelativeL1(Tensor x, Tensor target) => (x - target).abs().sum(1).mean([1L, 2L]);
 
     /// <summary>(N, K, 3) uint8 rows at index → (B, 3, K, 1) float in [0, 1]: an "image" of K pixels for the curve renderer.</summary>
     static Tensor Pixels(Tensor bytes, Tensor index) =>

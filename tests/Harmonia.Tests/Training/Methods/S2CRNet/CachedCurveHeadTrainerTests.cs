@@ -40,6 +40,49 @@ public sealed class CachedCurveHeadTrainerTests
     }
 
     [Fact]
+    public void The_do_no_harm_term_adds_the_weighted_excess_of_the_outputs_error_over_the_composites()
+    {
+        TorchRuntime.EnsureAvailable();
+        manual_seed(5);
+        using var scratch = TrainingScratch.WithLayout(12, 32, 32);
+        var samples = IHarmony4Layout.Read(scratch.Data, null);
+        var model = new S2CRNetModel(new S2CRNetConfig(InputSize: 32, Backbone: S2CRNetBackbone.None, Hidden: 8));
+        var cache = CurveFeatureCache.Build(model, samples, new Dictionary<string, SemanticClass>(), scratch.Path_("cache"), pixels: 64, seed: 1);
+        using var index = arange(cache.Count, dtype: ScalarType.Int64);
+        model.eval();
+        using var noGrad = no_grad();
+        // Untrained heads are close to the identity: the output is nearly the composite, so there is almost no excess to add.
+        float identity = CachedCurveHeadTrainer.Loss(model, cache, index, out _).item<float>();
+        Assert.InRange(CachedCurveHeadTrainer.Loss(model, cache, index, out _, harmWeight: 5).item<float>() - identity, 0, 2e-3);
+
+        foreach (var parameter in model.HeadParameters()) parameter.add_(randn_like(parameter).mul(0.5));
+        float plain = CachedCurveHeadTrainer.Loss(model, cache, index, out var output).item<float>();
+        float weighted = CachedCurveHeadTrainer.Loss(model, cache, index, out _, harmWeight: 3).item<float>();
+        // By hand: per sample, Σ over channels of the mean |x − real| over the K pixels, for the output and the composite.
+        var outputs = output.contiguous().data<float>().ToArray(); // (N, 3, K, 1)
+        var composites = cache.Composite.contiguous().data<byte>().ToArray(); // (N, K, 3)
+        var reals = cache.Real.contiguous().data<byte>().ToArray();
+        int n = cache.Count, k = (int)cache.Composite.shape[1];
+        double excess = 0;
+        int worse = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double outputError = 0, compositeError = 0;
+            for (int c = 0; c < 3; c++)
+                for (int j = 0; j < k; j++)
+                {
+                    double real = reals[(i * k + j) * 3 + c] / 255.0;
+                    outputError += Math.Abs(outputs[(i * 3 + c) * k + j] - real) / k;
+                    compositeError += Math.Abs(composites[(i * k + j) * 3 + c] / 255.0 - real) / k;
+                }
+            if (outputError > compositeError) worse++;
+            excess += Math.Max(0, outputError - compositeError) / n;
+        }
+        Assert.InRange(worse, 1, n); // the random heads make some samples worse, so the term is not trivially zero
+        Assert.Equal(plain + 3 * excess, weighted, 4);
+    }
+
+    [Fact]
     public void Joined_caches_keep_every_sample_in_order()
     {
         TorchRuntime.EnsureAvailable();
