@@ -30,6 +30,23 @@ public class TrainCommandTests
         Assert.Equal(2, HarmoniaCli.Run(["train", "no-such-method", "--data", s.Data]));
     }
 
+    [Theory]
+    [InlineData("--harm-weight", "-1")]
+    [InlineData("--harm-weight", "NaN")]
+    [InlineData("--feature-dropout", "0.95")]
+    public void Train_s2crnet_cached_refuses_a_bad_weight_before_building_any_cache(string option, string value)
+    {
+        using var s = TrainingScratch.WithLayout(4, 32, 32);
+        var cache = s.Path_("cache");
+        var r = Harmonia.Tests.Support.CliProcess.Run("train", "s2crnet-cached", "--data", s.Data, "--out", s.Path_("run"), "--backbone", "none",
+            "--size", "32", "--cache", cache, option, value);
+        Assert.Equal(2, r.ExitCode);
+        var line = Assert.Single(r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(option + " must be in", line);
+        Assert.False(Directory.Exists(cache));
+        Assert.False(Directory.Exists(s.Path_("run")));
+    }
+
     [Fact]
     public void Train_pih_brings_its_own_discriminator_so_the_trainer_adds_none()
     {

@@ -69,6 +69,9 @@ public static class TrainCachedCommand
             var model = task.Model;
             int k = p.GetValue(pixels);
             if (k < 16 || k > 65536) throw new UsageException("--pixels must be in 16..65536.");
+            double featureDropout = p.GetValue(dropout), harmWeight = p.GetValue(harm);
+            if (!(featureDropout >= 0 && featureDropout <= 0.9)) throw new UsageException("--feature-dropout must be in 0..0.9.");
+            if (!(harmWeight >= 0 && harmWeight <= 1e6)) throw new UsageException("--harm-weight must be in 0..1e6.");
             var folder = p.GetValue(cache) ?? Path.Combine(root, ".cache", CurveFeatureCache.Key(model.Config, k).Replace('|', '_').Replace('=', '-'));
             var labels = SemanticLabels.Read(root);
             int max = p.GetValue(limit), maxVal = p.GetValue(valLimit);
@@ -106,7 +109,7 @@ public static class TrainCachedCommand
             }
             var val = Load("val", valSamples, valFolder ?? Path.Combine(folder, Limited("val", maxVal)), SemanticLabels.Read(valRoot));
             Console.WriteLine($"Feature cache ready: {train.Count} train, {val.Count} validation samples in {watch.Elapsed.TotalSeconds:F0} s ({folder}).");
-            var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), p.GetValue(dropout), p.GetValue(harm));
+            var options = new CachedHeadOptions(p.GetValue(output)!, p.GetValue(epochs), p.GetValue(batch), p.GetValue(lr), p.GetValue(wd), p.GetValue(seed), p.GetValue(steps), featureDropout, harmWeight);
             var rows = CachedCurveHeadTrainer.Train(model, train, val, options,
                 row => Console.WriteLine($"epoch {row.Epoch,3}  steps {row.Steps,6}  loss {row.TrainLoss:F4}  val fMSE {row.ValidationFmse:F1} (composite {row.CompositeFmse:F1})  {row.Seconds:F0} s"));
             var best = rows.MinBy(r => r.ValidationFmse)!;
