@@ -70,11 +70,8 @@ public sealed class PHNetLoss
     /// Batch mean of max(0, 100/PSNR(prediction) − 100/PSNR(composite)) against the target: zero for every sample the
     /// prediction does not make worse than its composite. The composite's side carries no gradient.
     /// </summary>
-    public static Tensor HarmTerm(Tensor prediction, Tensor composite, Tensor target)
-    {
-        using var reference = PsnrLossPerSample(composite.detach(), target);
-        return DoNoHarm.Excess(PsnrLossPerSample(prediction, target), reference);
-    }
+    public static Tensor HarmTerm(Tensor prediction, Tensor composite, Tensor target) =>
+        DoNoHarm.Excess(PsnrLossPerSample(prediction, target), PsnrLossPerSample(composite, target));
 
     /// <summary>Batch mean of 100 / PSNR(dB) (eq. 13).</summary>
     public static Tensor PsnrTerm(Tensor prediction, Tensor target) => PsnrLossPerSample(prediction, target).mean();

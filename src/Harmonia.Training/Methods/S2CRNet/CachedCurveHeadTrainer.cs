@@ -117,19 +117,20 @@ public static class CachedCurveHeadTrainer
         if (dropout > 0) features = nn.functional.dropout(features, dropout, training: true);
         var labels = model.Config.Semantic ? S2CRNetInputs.OneHot(cache.Labels.index_select(0, index)) : null;
         var p = model.CurveParameters(features.select(1, 0), features.select(1, 1), labels);
-        var x = Pixels(cache.Composite, index);
+        var composite = Pixels(cache.Composite, index);
         var target = Pixels(cache.Real, index);
-        Tensor? total = null;
+        var x = composite;
+        Tensor? total = null, lastError = null;
         for (int s = 0; s < model.Config.Stages; s++)
         {
             x = CurveRendering.Render(x, p.select(1, s));
-            var term = PerSampleRelativeL1(x, target).mean();
+            lastError = PerSampleRelativeL1(x, target);
+            var term = lastError.mean();
             total = total is null ? term : total.Plus(term);
         }
         if (harmWeight > 0)
         {
-            var composite = Pixels(cache.Composite, index);
-            var harm = DoNoHarm.Excess(PerSampleRelativeL1(x, target), PerSampleRelativeL1(composite, target));
+            var harm = DoNoHarm.Excess(lastError!, PerSampleRelativeL1(composite, target));
             total = total!.Plus(harm.mul(TorchScalars.Of(harmWeight)));
         }
         last = x.MoveToOuterDisposeScope();
