@@ -12,10 +12,17 @@ public static class Thumbnail
     /// The region (x, y, w, h) of <paramref name="source"/> resized to <paramref name="size"/>²: first box-reduced by
     /// the largest integer factor that keeps at least 2·size pixels per side, then resized with <paramref name="filter"/>.
     /// </summary>
-    public static RgbImage Rgb(RgbImage source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    public static RgbImage Rgb(RgbImage source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear) =>
+        Rgb(source, region, size, size, filter);
+
+    /// <summary>
+    /// The region of <paramref name="source"/> resized to <paramref name="width"/> x <paramref name="height"/>: box-reduced
+    /// by the largest integer factor that keeps at least twice the target on each side, then resized with <paramref name="filter"/>.
+    /// </summary>
+    public static RgbImage Rgb(RgbImage source, (int X, int Y, int Width, int Height) region, int width, int height, ResizeFilter filter = ResizeFilter.Bilinear)
     {
-        var reduced = Reduce(source, region, Factor(region.Width, region.Height, size));
-        return reduced.Width == size && reduced.Height == size ? reduced : Resize.Rgb(reduced, size, size, filter);
+        var reduced = Reduce(source, region, Factor(region.Width, region.Height, width, height));
+        return reduced.Width == width && reduced.Height == height ? reduced : Resize.Rgb(reduced, width, height, filter);
     }
 
     /// <summary>
@@ -31,10 +38,14 @@ public static class Thumbnail
     }
 
     /// <summary>The same reduction for a mask's soft alpha.</summary>
-    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear)
+    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int size, ResizeFilter filter = ResizeFilter.Bilinear) =>
+        Mask(source, region, size, size, filter);
+
+    /// <summary>The same reduction for a mask's soft alpha, to <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public static Mask Mask(Mask source, (int X, int Y, int Width, int Height) region, int width, int height, ResizeFilter filter = ResizeFilter.Bilinear)
     {
-        var reduced = Reduce(source, region, Factor(region.Width, region.Height, size));
-        return reduced.Width == size && reduced.Height == size ? reduced : Resize.Mask(reduced, size, size, filter);
+        var reduced = Reduce(source, region, Factor(region.Width, region.Height, width, height));
+        return reduced.Width == width && reduced.Height == height ? reduced : Resize.Mask(reduced, width, height, filter);
     }
 
     /// <summary>The same box average as the RGB <c>Reduce</c>, for a mask's soft alpha (threshold kept).</summary>
@@ -101,5 +112,6 @@ public static class Thumbnail
         }
     }
 
-    static int Factor(int width, int height, int size) => Math.Max(1, Math.Min(width, height) / (2 * size));
+    static int Factor(int width, int height, int targetWidth, int targetHeight) =>
+        Math.Max(1, Math.Min(width / (2 * targetWidth), height / (2 * targetHeight)));
 }

@@ -35,6 +35,7 @@ public static class CascadeMethod
         [
             new("model", "PHNet weights of the second stage (see phnet's 'model')", DefaultModelPath),
             new("curves-model", "S2CRNet weights of the first stage (see s2crnet's 'model'); empty = the embedded default", ""),
+            new("curves-source-side", "first stage: see s2crnet's 'source-side' (empty = as its weights' metadata says)", ""),
             new("curves-strength", "how much of the curves' change PHNet starts from, 0-1 (0 = phnet alone; chosen on the synth-v2 test split)", DefaultCurvesStrength.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("size", "PHNet working resolution, long side in pixels (0 = as its weights' metadata says)", "0"),
             new("mirror", "PHNet mirror averaging: true, false, or empty = as its weights' metadata says", ""),
@@ -43,7 +44,8 @@ public static class CascadeMethod
 
     static IHarmonizer Create(MethodSettings settings)
     {
-        var curves = MethodSettings.Empty.With("model", settings.GetString("curves-model", "")!);
+        var curves = MethodSettings.Empty.With("model", settings.GetString("curves-model", "")!)
+            .With("source-side", settings.GetString("curves-source-side", "")!);
         var local = MethodSettings.Empty
             .With("model", settings.GetString("model", DefaultModelPath)!)
             .With("size", settings.GetString("size", "0")!)

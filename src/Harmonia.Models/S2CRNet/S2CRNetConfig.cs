@@ -72,6 +72,19 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
         _ => 512,
     } + (ColorStats || Backbone == S2CRNetBackbone.None ? ColorStatistics.Width : 0);
 
+    /// <summary>
+    /// Harmonia option: images whose short side is longer than this are first reduced to it (aspect kept, Core
+    /// <see cref="Core.Imaging.Thumbnail"/>) before the fg crop and bg thumbnails are made, at training and at inference
+    /// (<see cref="S2CRNetInputs"/>); 0 = never. Set to the short side of the training photos (256 for harmonia-synth-v2),
+    /// it makes the thumbnails of a large image from the same resolution the network learned from: without it a small
+    /// foreground's crop is upsampled (soft) in training but downsampled (sharp) from a large image, and the curves of
+    /// the shipped default then darken such foregrounds far more (docs/methods/s2crnet.md, "Source side").
+    /// </summary>
+    public int SourceSide { get; init; }
+
+    /// <summary>Largest accepted <see cref="SourceSide"/>.</summary>
+    public const int MaxSourceSide = 8192;
+
     /// <summary>How the model uses a label at inference (default: from <see cref="Semantic"/>; official checkpoints: Optional).</summary>
     public LabelUse Labels { get; init; } = Semantic ? LabelUse.Required : LabelUse.None;
 
@@ -80,7 +93,7 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
 
     /// <summary>
     /// The configuration that training settings describe (the keys of <c>harmonia train s2crnet</c>'s own options:
-    /// stages, levels, semantic, activation, backbone, pyramid, hidden, color-stats), at input side <paramref name="inputSize"/>.
+    /// stages, levels, semantic, activation, backbone, pyramid, hidden, color-stats, source-side), at input side <paramref name="inputSize"/>.
     /// The one parser of these settings; a bad value is a <see cref="Core.Errors.UsageException"/>.
     /// </summary>
     public static S2CRNetConfig FromSettings(MethodSettings settings, int inputSize) => new(
@@ -92,5 +105,8 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
         Backbone: settings.GetChoice("backbone", S2CRNetBackbone.SqueezeNet),
         Pyramid: settings.GetBool("pyramid", false),
         Hidden: settings.GetInt("hidden", 0, 0, 4096),
-        ColorStats: settings.GetBool("color-stats", false));
+        ColorStats: settings.GetBool("color-stats", false))
+    {
+        SourceSide = settings.GetInt("source-side", 0, 0, MaxSourceSide),
+    };
 }

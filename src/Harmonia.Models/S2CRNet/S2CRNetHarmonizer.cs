@@ -79,7 +79,7 @@ public sealed class S2CRNetHarmonizer : IParametricHarmonizer, ISideOutputWriter
     public CurveSet PredictCurves(RgbImage composite, Mask mask)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        S2CRNetInputs.Fill(composite, mask, size, input);
+        S2CRNetInputs.Fill(composite, mask, size, input, model.Config.SourceSide);
         LastThumbnailMs = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         using var scope = NewDisposeScope();

@@ -11,7 +11,8 @@ namespace Harmonia.Models.S2CRNet;
 /// training (<see cref="FromBatch"/>) and by the feature cache: fg = composite·alpha cropped to the bounding box of the
 /// mask's binary view and reduced to S² (<see cref="Thumbnail"/>: integer box reduction, then antialiased bilinear),
 /// bg = composite·(1 − alpha) of the whole image reduced the same way. Resize first, multiply second: alpha is
-/// reduced with the image, so fg and bg stay complementary at every thumbnail pixel.
+/// reduced with the image, so fg and bg stay complementary at every thumbnail pixel. With a source side
+/// (<see cref="S2CRNetConfig.SourceSide"/>) a larger image is first reduced to it (<see cref="AtSourceSide"/>).
 /// </summary>
 public static class S2CRNetInputs
 {
@@ -23,9 +24,11 @@ public static class S2CRNetInputs
     /// <param name="mask">Same W x H.</param>
     /// <param name="size">Thumbnail side S.</param>
     /// <param name="destination">At least 6·S² floats.</param>
-    public static void Fill(RgbImage composite, Mask mask, int size, Span<float> destination)
+    /// <param name="sourceSide">Short side the image is first reduced to when longer (<see cref="S2CRNetConfig.SourceSide"/>); 0 = never.</param>
+    public static void Fill(RgbImage composite, Mask mask, int size, Span<float> destination, int sourceSide = 0)
     {
         if (destination.Length < 6 * size * size) throw new ArgumentException("The destination holds 2 x 3 x S x S floats.", nameof(destination));
+        (composite, mask) = AtSourceSide(composite, mask, sourceSide);
         var bounds = mask.ForegroundBounds() ?? (0, 0, composite.Width, composite.Height);
         var full = (0, 0, composite.Width, composite.Height);
         RgbImage fgImage = null!, bgImage = null!;
@@ -43,6 +46,20 @@ public static class S2CRNetInputs
         int plane = size * size;
         Write(fgImage, fgMask, foreground: true, destination[..(3 * plane)]);
         Write(bgImage, bgMask, foreground: false, destination.Slice(3 * plane, 3 * plane));
+    }
+
+    /// <summary>
+    /// The composite and mask reduced so their short side is <paramref name="sourceSide"/> (aspect kept), when it is
+    /// longer; unchanged otherwise or when <paramref name="sourceSide"/> is 0.
+    /// </summary>
+    public static (RgbImage Composite, Mask Mask) AtSourceSide(RgbImage composite, Mask mask, int sourceSide)
+    {
+        int shortSide = Math.Min(composite.Width, composite.Height);
+        if (sourceSide <= 0 || shortSide <= sourceSide) return (composite, mask);
+        double k = sourceSide / (double)shortSide;
+        int w = Math.Max(1, (int)Math.Round(composite.Width * k)), h = Math.Max(1, (int)Math.Round(composite.Height * k));
+        var full = (0, 0, composite.Width, composite.Height);
+        return (Thumbnail.Rgb(composite, full, w, h), Thumbnail.Mask(mask, full, w, h));
     }
 
     static void Write(RgbImage image, Mask alpha, bool foreground, Span<float> planes)
@@ -64,7 +81,7 @@ public static class S2CRNetInputs
     /// the 8-bit image and mask they were decoded from (values k/255), so training sees exactly what inference sees.
     /// composite: (N, 3, H, W) in [0, 1]; mask: (N, 1, H, W) in [0, 1]. Returns fg, bg: (N, 3, S, S).
     /// </summary>
-    public static (Tensor Fg, Tensor Bg) FromBatch(Tensor composite, Tensor mask, int size)
+    public static (Tensor Fg, Tensor Bg) FromBatch(Tensor composite, Tensor mask, int size, int sourceSide = 0)
     {
         long n = composite.shape[0];
         int h = (int)composite.shape[2], w = (int)composite.shape[3];
@@ -82,7 +99,7 @@ public static class S2CRNetInputs
             int offset = i * w * h * 3;
             for (int j = 0; j < w * h * 3; j++) image.Pixels[j] = ToByte(pixels[offset + j]);
             var m = new Mask(w, h, alpha.AsSpan(i * w * h, w * h).ToArray());
-            Fill(image, m, size, buffer.AsSpan(i * 6 * plane, 6 * plane));
+            Fill(image, m, size, buffer.AsSpan(i * 6 * plane, 6 * plane), sourceSide);
         });
         var all = torch.tensor(buffer, new long[] { n, 2, 3, size, size });
         var fg = all.select(1, 0).contiguous();

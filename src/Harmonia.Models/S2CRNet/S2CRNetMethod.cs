@@ -19,6 +19,7 @@ public static class S2CRNetMethod
             new MethodSetting("model", "weights file: .safetensors, or a PyTorch .pth/.pt/training checkpoint with the official S2CRNet names; default: the embedded models/s2crnet-c.safetensors", ""),
             new MethodSetting("label", "foreground class person, animal, food, vehicle or other, for models with a semantic head (required by label-trained models; warned about and ignored by label-free ones)", ""),
             new MethodSetting("curves-out", "write the predicted curves as JSON to this file", ""),
+            new MethodSetting("source-side", "reduce an image whose short side is longer to this short side before making the thumbnails, as in training (0 = never; empty = as the weights' metadata says)", ""),
             new MethodSetting("activation", "override the curve parameter activation: softplus or identity (official checkpoints)", ""),
         ],
         Create);
@@ -33,7 +34,13 @@ public static class S2CRNetMethod
         catch (FormatException e) { throw new UsageException(e.Message); }
         CurveActivation? activation = string.IsNullOrEmpty(settings.GetString("activation", "")) ? null
             : settings.GetChoice("activation", CurveActivation.Softplus);
-        Func<S2CRNetConfig, S2CRNetConfig> adjust = c => activation is { } a ? c with { Activation = a } : c;
+        int? sourceSide = string.IsNullOrEmpty(settings.GetString("source-side", "")) ? null
+            : settings.GetInt("source-side", 0, 0, S2CRNetConfig.MaxSourceSide);
+        Func<S2CRNetConfig, S2CRNetConfig> adjust = c =>
+        {
+            if (activation is { } a) c = c with { Activation = a };
+            return sourceSide is { } side ? c with { SourceSide = side } : c;
+        };
         var path = settings.GetString("model", "");
         var model = string.IsNullOrEmpty(path) ? S2CRNetWeights.LoadEmbedded(adjust) : S2CRNetWeights.Load(path, adjust);
         var curvesOut = settings.GetString("curves-out", "");

@@ -24,19 +24,25 @@ public static class S2CRNetWeights
     public static bool HasEmbedded => typeof(S2CRNetWeights).Assembly.GetManifestResourceInfo(EmbeddedName) is not null;
 
     /// <summary>Metadata describing <paramref name="config"/> (stored with the weights).</summary>
-    public static IReadOnlyDictionary<string, string> Metadata(S2CRNetConfig config) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> Metadata(S2CRNetConfig config)
     {
-        ["method"] = S2CRNetMethod.Name,
-        ["stages"] = config.Stages.ToString(CultureInfo.InvariantCulture),
-        ["levels"] = config.Levels.ToString(CultureInfo.InvariantCulture),
-        ["semantic"] = config.Semantic ? "true" : "false",
-        ["activation"] = EnumNames.Of(config.Activation),
-        ["input_size"] = config.InputSize.ToString(CultureInfo.InvariantCulture),
-        ["backbone"] = EnumNames.Of(config.Backbone),
-        ["pyramid"] = config.Pyramid ? "true" : "false",
-        ["hidden"] = config.Hidden.ToString(CultureInfo.InvariantCulture),
-        ["color_stats"] = config.ColorStats ? "true" : "false",
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            ["method"] = S2CRNetMethod.Name,
+            ["stages"] = config.Stages.ToString(CultureInfo.InvariantCulture),
+            ["levels"] = config.Levels.ToString(CultureInfo.InvariantCulture),
+            ["semantic"] = config.Semantic ? "true" : "false",
+            ["activation"] = EnumNames.Of(config.Activation),
+            ["input_size"] = config.InputSize.ToString(CultureInfo.InvariantCulture),
+            ["backbone"] = EnumNames.Of(config.Backbone),
+            ["pyramid"] = config.Pyramid ? "true" : "false",
+            ["hidden"] = config.Hidden.ToString(CultureInfo.InvariantCulture),
+            ["color_stats"] = config.ColorStats ? "true" : "false",
+        };
+        // Written only when set, so weights trained without it keep their metadata byte for byte.
+        if (config.SourceSide > 0) metadata["source_side"] = config.SourceSide.ToString(CultureInfo.InvariantCulture);
+        return metadata;
+    }
 
     const string ResNetPrefix = "resnet18.";
 
@@ -152,7 +158,10 @@ public static class S2CRNetWeights
                 Pyramid: Get("pyramid", "false") == "true",
                 // Metadata sizes the network: bounded before anything is allocated from it.
                 Hidden: Get("hidden", "0") == "0" ? 0 : Int("hidden", "0", 4096),
-                ColorStats: Get("color_stats", "false") == "true");
+                ColorStats: Get("color_stats", "false") == "true")
+            {
+                SourceSide = metadata.ContainsKey("source_side") ? Int("source_side", "0", S2CRNetConfig.MaxSourceSide) : 0,
+            };
         // No Harmonia metadata: an official checkpoint. Its heads say which paths it can run.
         bool plain = shapes.Keys.Any(n => n.Contains(".fc_f_1.", StringComparison.Ordinal));
         bool labelled = shapes.Keys.Any(n => n.Contains(".fc_f_label.", StringComparison.Ordinal));

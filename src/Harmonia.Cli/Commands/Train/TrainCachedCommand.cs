@@ -34,6 +34,7 @@ public static class TrainCachedCommand
         var backbone = new Option<string>("--backbone") { Description = "Encoder: resnet18 (ImageNet, Harmonia's variant) or squeezenet (with --init-backbone).", DefaultValueFactory = _ => "resnet18" };
         var init = new Option<string?>("--init-backbone") { Description = "ONNX file of the encoder (squeezenet: the Caffe SqueezeNet 1.1; resnet18: default the restored ResNet18.onnx)." };
         var size = new Option<int>("--size") { Description = "Thumbnail side S of the encoder inputs.", DefaultValueFactory = _ => 256 };
+        var sourceSide = new Option<int>("--source-side") { Description = "Reduce images whose short side is longer to this short side before the thumbnails, in training and (recorded in the weights) at inference: the short side of the training photos, e.g. 256 for harmonia-synth-v2 (0 = never).", DefaultValueFactory = _ => 0 };
         var pyramid = new Option<bool>("--pyramid") { Description = "resnet18: pooled features of all four stages (960) instead of the last (512)." };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of each curve head (0 = the official linear heads).", DefaultValueFactory = _ => 0 };
         var colorStats = new Option<bool>("--color-stats") { Description = "Append colour statistics (per-channel mean, std, 8-bin histogram) of each input to its features." };
@@ -50,7 +51,7 @@ public static class TrainCachedCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialization, subset, pixel sampling and order.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "TorchSharp threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("s2crnet-cached", "S2CRNet with a frozen encoder: cache pooled fg/bg features and foreground pixels once, then train the curve heads for many epochs.");
-        foreach (var o in new Option[] { data, extraData, extraRepeat, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, harm, batch, lr, wd, seed, threads })
+        foreach (var o in new Option[] { data, extraData, extraRepeat, output, cache, valData, valCache, trainSplit, valSplit, limit, valLimit, backbone, init, size, sourceSide, pyramid, hidden, colorStats, stages, semantic, pixels, epochs, steps, dropout, harm, batch, lr, wd, seed, threads })
             command.Options.Add(o);
         command.SetAction(p =>
         {
@@ -64,6 +65,7 @@ public static class TrainCachedCommand
                 new("backbone", p.GetValue(backbone)!), new("init-backbone", p.GetValue(init) ?? ""),
                 new("pyramid", p.GetValue(pyramid) ? "true" : "false"), new("color-stats", p.GetValue(colorStats) ? "true" : "false"), new("hidden", p.GetValue(hidden).ToString(CultureInfo.InvariantCulture)),
                 new("stages", p.GetValue(stages).ToString(CultureInfo.InvariantCulture)), new("semantic", p.GetValue(semantic) ? "true" : "false"),
+                new("source-side", p.GetValue(sourceSide).ToString(CultureInfo.InvariantCulture)),
             ]);
             var task = S2CRNetTraining.Create(settings, p.GetValue(size));
             var model = task.Model;

@@ -45,7 +45,7 @@ public sealed class CurveFeatureCache : IDisposable
 
     /// <summary>The key a cache folder must carry for <paramref name="config"/> (encoder, input size, pixels).</summary>
     public static string Key(S2CRNetConfig config, int pixels) =>
-        $"{config.Backbone}|pyramid={config.Pyramid}|size={config.InputSize}|pixels={pixels}{(config.ColorStats ? "|stats" : "")}".ToLowerInvariant();
+        $"{config.Backbone}|pyramid={config.Pyramid}|size={config.InputSize}|pixels={pixels}{(config.ColorStats ? "|stats" : "")}{(config.SourceSide > 0 ? $"|source={config.SourceSide}" : "")}".ToLowerInvariant();
 
     /// <summary>
     /// Loads the cache of <paramref name="samples"/> from <paramref name="folder"/>, computing the missing chunks with
@@ -137,7 +137,7 @@ public sealed class CurveFeatureCache : IDisposable
             var truth = ImageCodec.Read(s.RealPath);
             if (truth.Width != composite.Width || truth.Height != composite.Height)
                 throw new HarmoniaException($"Sample '{Name(s)}': ground truth and composite differ in size.");
-            S2CRNetInputs.Fill(composite, mask, size, inputs.AsSpan(i * 6 * size * size, 6 * size * size));
+            S2CRNetInputs.Fill(composite, mask, size, inputs.AsSpan(i * 6 * size * size, 6 * size * size), model.Config.SourceSide);
             SamplePixels(composite, truth, mask, pixels, seed * 1_000_003 + i, comp.AsSpan(i * pixels * 3, pixels * 3), real.AsSpan(i * pixels * 3, pixels * 3));
             classes[i] = labels.TryGetValue(Path.GetFileName(s.CompositePath), out var cls) ? (long)cls : (long)SemanticClass.Other;
         });

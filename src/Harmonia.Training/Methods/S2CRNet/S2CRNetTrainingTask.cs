@@ -62,7 +62,7 @@ public sealed class S2CRNetTrainingTask : ITrainingTask
     public TrainStepOutput Forward(HarmonizationBatch batch)
     {
         using var scope = NewDisposeScope();
-        var (fg, bg) = S2CRNetInputs.FromBatch(batch.Composite, batch.Mask, model.Config.InputSize);
+        var (fg, bg) = S2CRNetInputs.FromBatch(batch.Composite, batch.Mask, model.Config.InputSize, model.Config.SourceSide);
         var labels = model.Config.Semantic ? S2CRNetInputs.OneHot(batch.Labels) : null;
         var (stages, _) = model.Forward(batch.Composite, fg, bg, labels);
         var loss = S2CRNetLoss.CascadeRelativeL1(stages, batch.Real, batch.Mask);
