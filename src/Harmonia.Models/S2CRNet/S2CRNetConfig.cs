@@ -77,8 +77,8 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
     /// <see cref="Core.Imaging.Thumbnail"/>) before the fg crop and bg thumbnails are made, at training and at inference
     /// (<see cref="S2CRNetInputs"/>); 0 = never. Set to the short side of the training photos (256 for harmonia-synth-v2),
     /// it makes the thumbnails of a large image from the same resolution the network learned from: without it a small
-    /// foreground's crop is upsampled (soft) in training but downsampled (sharp) from a large image, and the curves of
-    /// the shipped default then darken such foregrounds far more (docs/methods/s2crnet.md, "Source side").
+    /// foreground's crop is upsampled (soft) in training but downsampled (sharp) from a large image. Measured in
+    /// docs/methods/s2crnet.md ("Source side"): no difference on the choosing split, so the shipped weights leave it 0.
     /// </summary>
     public int SourceSide { get; init; }
 
