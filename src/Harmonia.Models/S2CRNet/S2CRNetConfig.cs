@@ -85,6 +85,9 @@ public sealed record S2CRNetConfig(int Stages = 2, int Levels = 64, bool Semanti
     /// <summary>Largest accepted <see cref="SourceSide"/>.</summary>
     public const int MaxSourceSide = 8192;
 
+    /// <summary>Help text of the training option that sets <see cref="SourceSide"/> (both S²CRNet trainers).</summary>
+    public const string SourceSideTrainingHelp = "reduce images whose short side is longer to this short side before the thumbnails, in training and (recorded in the weights) at inference: the training photos' short side, e.g. 256 for harmonia-synth-v2 (0 = never)";
+
     /// <summary>How the model uses a label at inference (default: from <see cref="Semantic"/>; official checkpoints: Optional).</summary>
     public LabelUse Labels { get; init; } = Semantic ? LabelUse.Required : LabelUse.None;
 

@@ -34,7 +34,7 @@ public static class TrainCachedCommand
         var backbone = new Option<string>("--backbone") { Description = "Encoder: resnet18 (ImageNet, Harmonia's variant) or squeezenet (with --init-backbone).", DefaultValueFactory = _ => "resnet18" };
         var init = new Option<string?>("--init-backbone") { Description = "ONNX file of the encoder (squeezenet: the Caffe SqueezeNet 1.1; resnet18: default the restored ResNet18.onnx)." };
         var size = new Option<int>("--size") { Description = "Thumbnail side S of the encoder inputs.", DefaultValueFactory = _ => 256 };
-        var sourceSide = new Option<int>("--source-side") { Description = "Reduce images whose short side is longer to this short side before the thumbnails, in training and (recorded in the weights) at inference: the short side of the training photos, e.g. 256 for harmonia-synth-v2 (0 = never).", DefaultValueFactory = _ => 0 };
+        var sourceSide = new Option<int>("--source-side") { Description = char.ToUpperInvariant(S2CRNetConfig.SourceSideTrainingHelp[0]) + S2CRNetConfig.SourceSideTrainingHelp[1..] + ".", DefaultValueFactory = _ => 0 };
         var pyramid = new Option<bool>("--pyramid") { Description = "resnet18: pooled features of all four stages (960) instead of the last (512)." };
         var hidden = new Option<int>("--hidden") { Description = "Hidden width of each curve head (0 = the official linear heads).", DefaultValueFactory = _ => 0 };
         var colorStats = new Option<bool>("--color-stats") { Description = "Append colour statistics (per-channel mean, std, 8-bin histogram) of each input to its features." };

@@ -23,7 +23,7 @@ public static class S2CRNetTraining
             new MethodSetting("pyramid", "resnet18: heads read the pooled features of all four stages (960) instead of the last (512)", "false"),
             new MethodSetting("hidden", "hidden width of each curve head (0 = official linear heads)", "0"),
             new MethodSetting("color-stats", "append colour statistics (per-channel mean, std, 8-bin histogram) of each input to its features", "false"),
-            new MethodSetting("source-side", "reduce images whose short side is longer to this short side before the thumbnails, in training and (recorded in the weights) at inference: the training photos' short side, e.g. 256 for harmonia-synth-v2 (0 = never)", "0"),
+            new MethodSetting("source-side", S2CRNetConfig.SourceSideTrainingHelp, "0"),
         ],
         context => Create(context.Settings, context.Size));
 

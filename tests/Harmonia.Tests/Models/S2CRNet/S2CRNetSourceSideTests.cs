@@ -1,3 +1,4 @@
+using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Methods;
 using Harmonia.Models.Runtime;
@@ -80,7 +81,7 @@ public sealed class S2CRNetSourceSideTests
 
         var bad = Path.Combine(folder.Path, "bad.safetensors");
         StateDictIO.Save(model, bad, new Dictionary<string, string>(metadata) { ["source_side"] = "-3" });
-        var error = Assert.ThrowsAny<Exception>(() => S2CRNetWeights.Load(bad).Dispose());
+        var error = Assert.Throws<HarmoniaException>(() => S2CRNetWeights.Load(bad).Dispose());
         Assert.Contains("source_side", error.Message);
     }
 
