@@ -5,30 +5,53 @@
 // `harmonia eval` (does a method follow the background?), not a choosing split: its looks are drawn from the same
 // ranges as `--scene-look`, so a network trained with that option has seen this distribution.
 //
-// usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole]
+// usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole] [EV=0.5] [TEMPERATURE=0.35] [TINT=0.15]
 //   SCOPE whole re-tones composites entirely; scene (as `--scene-look-scope scene`) leaves each composite's foreground
 //   (mask >= 0.5) as it was, so the right answer adds the scene's look to it.
+//   EV, TEMPERATURE, TINT: the look's ranges (SceneLookOptions; defaults are the augmentation's). With SPLIT=train and a
+//   wide EV the copy is training data whose scenes vary in exposure (`train s2crnet-cached --extra-data OUT`).
 //   writes OUT/<Subset>/{composite_images,real_images} as PNG (lossless, so composite and real stay comparable),
 //   OUT/<Subset>/masks as a symlink to the source's, and OUT/<Subset>/<Subset>_SPLIT.txt; the source is not changed.
+using System.Globalization;
 using Harmonia.Core.Color;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Imaging;
 using Harmonia.Core.Randomness;
 using Harmonia.Training.Data;
 
-if (args.Length is < 2 or > 5 || (args.Length == 5 && args[4] is not ("whole" or "scene")))
+const string usage = "usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole|scene] [EV=0.5] [TEMPERATURE=0.35] [TINT=0.15]";
+if (args.Length is < 2 or > 8 || (args.Length >= 5 && args[4] is not ("whole" or "scene")))
 {
-    Console.Error.WriteLine("usage: dotnet run scripts/retone-dataset.cs -- SOURCE OUT [SPLIT=test] [SEED=1] [SCOPE=whole|scene]");
+    Console.Error.WriteLine(usage);
     return 2;
 }
-bool sceneOnly = args.Length == 5 && args[4] == "scene";
+bool sceneOnly = args.Length >= 5 && args[4] == "scene";
+var defaults = new SceneLookOptions();
+double?[] ranges = new double?[3];
+for (int k = 5; k < args.Length; k++)
+{
+    if (!double.TryParse(args[k], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+    {
+        Console.Error.WriteLine($"retone-dataset: '{args[k]}' is not a number; {usage}");
+        return 2;
+    }
+    ranges[k - 5] = value;
+}
+var looks = new SceneLookOptions
+{
+    Probability = 1,
+    Exposure = ranges[0] ?? defaults.Exposure,
+    Temperature = ranges[1] ?? defaults.Temperature,
+    Tint = ranges[2] ?? defaults.Tint,
+};
+try { looks.Validate(); }
+catch (ArgumentException e) { Console.Error.WriteLine($"retone-dataset: {e.Message}"); return 2; }
 string source = Path.GetFullPath(args[0]), output = Path.GetFullPath(args[1]);
 string split = args.Length > 2 ? args[2] : "test";
 int seed = args.Length > 3 && int.TryParse(args[3], out var s) ? s : 1;
 if (!IHarmony4Layout.IsLayout(source)) { Console.Error.WriteLine($"retone-dataset: {source} is not an iHarmony4 layout"); return 2; }
 if (Path.Exists(output)) { Console.Error.WriteLine($"retone-dataset: {output} exists; choose a new folder"); return 2; }
 
-var looks = new SceneLookOptions { Probability = 1 };
 int composites = 0, photos = 0;
 foreach (var subsetDir in IHarmony4Layout.SubsetFolders(source))
 {
