@@ -69,6 +69,8 @@ for (int b = 0; b + 1 < edges.Length; b++)
     Console.WriteLine($"| {edges[b]:0}–{edges[b + 1]:0} | {inBucket.Count} | {change.Average():+0.0;-0.0} | " +
         $"{change.Count(d => d < -3) / (double)change.Count:0.00} | {change.Count(d => d > 3) / (double)change.Count:0.00} |");
 }
+var scored = lumas.Where(l => !double.IsNaN(l.Real)).ToList();
+Console.WriteLine($"real foreground luma above 200: {scored.Count(l => l.Real > 200) / (double)scored.Count:P1} of {scored.Count} composites");
 return 0;
 
 static double Luma(byte[] rgb, int j) => 0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2];

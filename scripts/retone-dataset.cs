@@ -1,6 +1,6 @@
 #:project ../src/Harmonia.Training/Harmonia.Training.csproj
 // A re-toned copy of an iHarmony4-layout split: every photo's composites and its real image re-toned by one random
-// scene look (the training augmentation's `SceneLook`, probability 1, its default ranges), so the background's light
+// scene look (the training augmentation's `SceneLook`, probability 1, its default ranges unless given), so the background's light
 // is no longer neutral daylight and the right answer carries that light into the foreground. A robustness check for
 // `harmonia eval` (does a method follow the background?), not a choosing split: its looks are drawn from the same
 // ranges as `--scene-look`, so a network trained with that option has seen this distribution.
