@@ -1,12 +1,13 @@
 #:project ../src/Harmonia.Core/Harmonia.Core.csproj
 // What a training split teaches about a foreground's brightness: its composites grouped by the foreground's mean luma
 // (Rec. 601, 0-255, pixels with mask >= 0.5), with the mean change to the real photo's foreground and the share of
-// composites whose real foreground is darker / brighter by more than 3 levels. If bright composites nearly always have
-// a darker target, a network learns "bright foreground: darken" (regression to the mean of the photos' brightness)
+// composites whose real foreground is darker / brighter by more than 3 levels. If bright composites usually have a
+// darker target, a network learns "bright foreground: darken" (regression to the mean of the photos' brightness)
 // whatever the background says — the prior that darkens iHarmony4's white-clad tennis player (docs/methods/s2crnet.md).
 //
 // usage: dotnet run scripts/foreground-brightness.cs -- ROOT [SPLIT=train]
 //   ROOT: an iHarmony4-layout dataset with real images. Prints one table row per luma bucket; reads only.
+using Harmonia.Core.Color;
 using Harmonia.Core.Datasets;
 using Harmonia.Core.Errors;
 using Harmonia.Core.Imaging;
@@ -19,13 +20,9 @@ if (args.Length is < 1 or > 2)
 string root = Path.GetFullPath(args[0]), split = args.Length > 1 ? args[1] : "train";
 if (!IHarmony4Layout.IsLayout(root)) { Console.Error.WriteLine($"foreground-brightness: {root} is not an iHarmony4 layout"); return 2; }
 
-var samples = new List<HarmonizationSample>();
-try
-{
-    foreach (var subset in IHarmony4Layout.SubsetFolders(root))
-        if (File.Exists(Path.Combine(subset, $"{Path.GetFileName(subset)}_{split}.txt")))
-            samples.AddRange(IHarmony4Layout.Read(subset, split).Where(s => s.RealPath is not null));
-}
+// The layout's own split rule (a subset without a list file counts all its composites as train and as test).
+List<HarmonizationSample> samples;
+try { samples = IHarmony4Layout.Read(root, split).Where(s => s.RealPath is not null).ToList(); }
 catch (HarmoniaException e) { Console.Error.WriteLine($"foreground-brightness: {e.Message}"); return 2; }
 if (samples.Count == 0) { Console.Error.WriteLine($"foreground-brightness: no '{split}' samples with a real image under {root}"); return 2; }
 
@@ -46,7 +43,9 @@ try
         {
             if (alpha[i] < 0.5f) continue;
             int j = 3 * i;
-            lc += Luma(composite, j); lr += Luma(real, j); n++;
+            lc += Srgb.Luma(composite[j], composite[j + 1], composite[j + 2]);
+            lr += Srgb.Luma(real[j], real[j + 1], real[j + 2]);
+            n++;
         }
         lumas[k] = n == 0 ? (double.NaN, double.NaN) : (lc / n, lr / n);
     });
@@ -72,5 +71,3 @@ for (int b = 0; b + 1 < edges.Length; b++)
 var scored = lumas.Where(l => !double.IsNaN(l.Real)).ToList();
 Console.WriteLine($"real foreground luma above 200: {scored.Count(l => l.Real > 200) / (double)scored.Count:P1} of {scored.Count} composites");
 return 0;
-
-static double Luma(byte[] rgb, int j) => 0.299 * rgb[j] + 0.587 * rgb[j + 1] + 0.114 * rgb[j + 2];
